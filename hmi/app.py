@@ -1,0 +1,186 @@
+"""Composition root: parse the command line, open the store, build services, start the runtime,
+open the window. The only place that wires the layers together.
+
+Qt is imported only on the GUI path, so headless subcommands start without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hmi import __version__
+from hmi.control import LineController
+from hmi.core.roles import Role
+from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
+from hmi.runtime import RealClock, Runtime, SimClock
+from hmi.runtime.service import LineService
+from hmi.security.session import Session
+
+APP_NAME = "dry-electrode-hmi"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PROFILE = PACKAGE_ROOT / "hardware_profiles" / "emulated.toml"
+CONTROLLERS = {"pi": LineController}
+
+
+def resolve_data_dir(cli_value: str | None) -> Path:
+    """--data-dir, else $HMI_DATA_DIR, else the platform's user data directory."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if os.environ.get("HMI_DATA_DIR"):
+        return Path(os.environ["HMI_DATA_DIR"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class Stack:
+    """Everything the GUI (or a headless run) needs, built and wired."""
+
+    config: ProfileConfig
+    profile: HardwareProfile
+    runtime: Runtime
+    service: LineService
+    data_dir: Path
+    closers: list
+
+    def close(self) -> None:
+        self.runtime.stop()
+        for close in reversed(self.closers):
+            close()
+
+
+def build_stack(
+    profile_path: Path,
+    data_dir: Path,
+    *,
+    controller: str = "pi",
+    simulated: bool = False,
+    period_s: float = 0.01,
+    history: bool = True,
+) -> Stack:
+    config = load_profile(profile_path)
+    profile = build_profile(config)
+    closers: list = []
+    sinks = []
+    if history:
+        from hmi.history import Historian, open_store, samples_tags
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        store = open_store(data_dir)
+        closers.append(store.close)
+        historian = Historian(store.path, samples_tags())
+        historian.start()
+        closers.append(historian.close)
+        sinks.append(historian)
+    runtime = Runtime(
+        profile,
+        CONTROLLERS[controller](),
+        clock=SimClock() if simulated else RealClock(),
+        period_s=period_s,
+        running=config.startup.running,
+        recipe_name=config.startup.recipe_name,
+        sinks=sinks,
+    )
+    # Until access control lands, the panel runs one local operator session.
+    service = LineService(runtime, Session("operator", Role.OPERATOR))
+    return Stack(config, profile, runtime, service, data_dir, closers)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hmi",
+        description=(
+            "Operator HMI for a dry-electrode battery line. Without a subcommand it opens the "
+            "operator window on the hardware profile (the emulated line by default)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        default=str(DEFAULT_PROFILE),
+        help="hardware profile (TOML) to run against (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the embedded store lives (default: $HMI_DATA_DIR, else the platform's "
+        "user data directory)",
+    )
+    parser.add_argument(
+        "--controller",
+        choices=sorted(CONTROLLERS),
+        default="pi",
+        help="gap and feed controller (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--period-ms",
+        type=float,
+        default=10.0,
+        metavar="MS",
+        help="control loop period in ms (default: %(default)s, i.e. 100 Hz)",
+    )
+    parser.add_argument("--fullscreen", action="store_true", help="fill the screen (panel use)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start offscreen on the profile, run a few seconds, check the loop ran, exit 0 "
+        "(non-zero on any failure)",
+    )
+    parser.add_argument(
+        "--self-test-seconds",
+        type=float,
+        default=3.0,
+        metavar="S",
+        help="how long the self-test runs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="save a PNG of the window (with --self-test: at the end of the run; otherwise "
+        "after --screenshot-after seconds, then exit)",
+    )
+    parser.add_argument(
+        "--screenshot-after",
+        type=float,
+        default=3.0,
+        metavar="S",
+        help="seconds to run before --screenshot is taken (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--screen",
+        default="Overview",
+        help="screen to open first, e.g. Overview or Trends (default: %(default)s)",
+    )
+    parser.add_subparsers(dest="command", title="subcommands", metavar="")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.period_ms <= 0 or args.period_ms > 1000:
+        print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
+        return 2
+    try:
+        stack = build_stack(
+            Path(args.profile),
+            resolve_data_dir(args.data_dir),
+            controller=args.controller,
+            period_s=args.period_ms / 1000.0,
+        )
+    except (ProfileError, OSError) as exc:
+        print(f"hmi: {exc}", file=sys.stderr)
+        return 2
+    from hmi.ui.application import run_gui
+
+    return run_gui(stack, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,29 @@
+"""The contract between the runtime and any controller."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from hmi.core.process import ProcessImage
+
+
+@dataclass(frozen=True, slots=True)
+class ControlInputs:
+    setpoints: Mapping[str, float]  # setpoint tags, e.g. areal_mass_target_mg_cm2
+    running: bool  # the operator's run command
+    mode: str  # "auto": feedback loops act; "manual": feedback held, feedforward only
+
+
+@dataclass(frozen=True, slots=True)
+class ControlResult:
+    outputs: dict[str, float]  # output tags, written to the hardware
+    corrections: dict[str, float]  # named contributions for display
+    conditions: tuple[str, ...] = field(default=())  # abnormal conditions, e.g. "gauge_bad"
+
+
+class Controller(Protocol):
+    name: str
+
+    def step(self, image: ProcessImage, inputs: ControlInputs, dt_s: float) -> ControlResult: ...

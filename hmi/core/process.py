@@ -1,0 +1,45 @@
+"""Process images and controller outputs: what crosses the hardware boundary each tick."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Quality(IntEnum):
+    """Per-value quality, as OPC UA and most PLCs report it (ordered: higher is worse)."""
+
+    GOOD = 0
+    UNCERTAIN = 1  # e.g. held value during a short dropout
+    BAD = 2  # timeout, NaN, out of range, stale, lost link
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessImage:
+    """One consistent read of the line: values by tag name, each with a quality.
+
+    `t_s` is the runtime clock time of the read in seconds.
+    """
+
+    t_s: float
+    values: Mapping[str, float]
+    quality: Mapping[str, Quality] = field(default_factory=dict)
+
+    def get(self, tag: str) -> float:
+        return self.values[tag]
+
+    def is_good(self, tag: str) -> bool:
+        """True when the value is present, finite and of good quality."""
+        value = self.values.get(tag)
+        if value is None or not math.isfinite(value):
+            return False
+        return self.quality.get(tag, Quality.GOOD) == Quality.GOOD
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """What the controllers ask the hardware to do this tick, by output tag name."""
+
+    values: Mapping[str, float]

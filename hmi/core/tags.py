@@ -1,0 +1,129 @@
+"""The tag registry: every process value, setpoint and output of the line, declared once.
+
+Profiles map these names to addresses, controllers read and write them, the UI labels and
+ranges its fields from them, trends and alarms pick them by name. Nothing else declares a unit
+or a range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+from hmi.core.roles import Role
+
+
+class TagKind(str, Enum):
+    MEASURED = "measured"  # read from the line (sensor, drive feedback)
+    SETPOINT = "setpoint"  # entered by people, read by the controllers
+    OUTPUT = "output"  # computed by the controllers, written to the line
+    STATUS = "status"  # discrete state (0/1)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    unit: str
+    description: str
+    low: float
+    high: float
+    kind: TagKind
+    write_role: Role | None = None  # minimum role that may write it; None: nobody writes it
+    decimals: int = 1
+
+    @property
+    def writable(self) -> bool:
+        return self.write_role is not None
+
+    def check(self, value: float) -> float:
+        """Return `value` as float if it lies in range, else raise naming the tag and range."""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise TagRangeError(self, value) from None
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            raise TagRangeError(self, value)
+        return number
+
+    def format(self, value: float) -> str:
+        if value is None or not math.isfinite(value):
+            return "----"
+        return f"{value:.{self.decimals}f}"
+
+
+class TagRangeError(ValueError):
+    def __init__(self, tag: Tag, value: object) -> None:
+        self.tag = tag
+        self.value = value
+        super().__init__(
+            f"{tag.name}: {value!r} is outside the allowed range "
+            f"{tag.low:g} to {tag.high:g} {tag.unit}"
+        )
+
+
+FEEDERS = ("active", "carbon", "binder")
+SIDES = ("os", "ds")
+
+_M, _S, _O, _ST = TagKind.MEASURED, TagKind.SETPOINT, TagKind.OUTPUT, TagKind.STATUS
+_FEEDER_NAMES = {"active": "active material", "carbon": "conductive carbon", "binder": "PTFE binder"}
+_SIDE_NAMES = {"os": "operator side", "ds": "drive side"}
+
+
+def _declare() -> tuple[Tag, ...]:
+    tags: list[Tag] = []
+    for f in FEEDERS:
+        name = _FEEDER_NAMES[f]
+        tags += [
+            Tag(f"feeder_{f}_flow_kg_h", "kg/h", f"Feeder mass flow, {name}", 0, 2000, _M),
+            Tag(f"feeder_{f}_sp_kg_h", "kg/h", f"Feeder flow setpoint, {name}", 0, 2000, _O),
+            Tag(f"feeder_{f}_hopper_kg", "kg", f"Feeder hopper mass, {name}", 0, 500, _M),
+        ]
+    for s in SIDES:
+        name = _SIDE_NAMES[s]
+        tags += [
+            Tag(f"gap_{s}_um", "µm", f"Roll gap, {name} (actuator position)", 0, 1000, _M),
+            Tag(f"gap_{s}_sp_um", "µm", f"Roll gap setpoint, {name}", 0, 1000, _O),
+            Tag(f"roll_force_{s}_kn", "kN", f"Nip 1 roll force, {name}", 0, 2000, _M),
+        ]
+    tags += [
+        Tag("bank_mass_kg", "kg", "Powder bank in nip 1", 0, 50, _M, decimals=2),
+        Tag("line_speed_m_min", "m/min", "Line speed (roll surface speed)", 0, 100, _M),
+        Tag("roll_temperature_c", "°C", "Nip 1 roll surface temperature", 0, 250, _M),
+        Tag("areal_mass_mg_cm2", "mg/cm²", "Areal mass at the gauge", 0, 100, _M, decimals=2),
+        Tag("thickness_um", "µm", "Film thickness at the gauge", 0, 1000, _M),
+        Tag("line_running", "", "Line drive running (1) or stopped (0)", 0, 1, _ST, decimals=0),
+        Tag("line_run_cmd", "", "Run command to the line drive (1 run, 0 stop)", 0, 1, _O, decimals=0),
+        # Setpoints people enter. Ranges are the line's equipment limits; recipes narrow them.
+        Tag(
+            "areal_mass_target_mg_cm2", "mg/cm²", "Target areal mass", 10, 50, _S,
+            write_role=Role.OPERATOR, decimals=2,
+        ),
+        Tag(
+            "line_speed_sp_m_min", "m/min", "Line speed setpoint", 0, 80, _S,
+            write_role=Role.OPERATOR,
+        ),
+        Tag(
+            "web_width_mm", "mm", "Film width leaving nip 1", 100, 1000, _S,
+            write_role=Role.ENGINEER, decimals=0,
+        ),
+        # Controller corrections, shown per side on the Overview.
+        Tag("line_speed_out_m_min", "m/min", "Line speed reference to the drive", 0, 100, _O),
+        Tag("gap_feedback_um", "µm", "Gap correction from the areal-mass loop", -200, 200, _O),
+        Tag("feed_total_sp_kg_h", "kg/h", "Total feed from target × width × speed", 0, 4000, _O),
+    ]
+    return tuple(tags)
+
+
+TAGS: dict[str, Tag] = {t.name: t for t in _declare()}
+
+
+def tag(name: str) -> Tag:
+    try:
+        return TAGS[name]
+    except KeyError:
+        raise KeyError(f"unknown tag {name!r}") from None
+
+
+def names(kind: TagKind) -> tuple[str, ...]:
+    return tuple(t.name for t in TAGS.values() if t.kind == kind)

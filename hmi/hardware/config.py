@@ -1,0 +1,89 @@
+"""Hardware profile files (TOML), validated by pydantic with errors that name the field."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from hmi.core.tags import TagRangeError, tag
+from hmi.hardware.base import HardwareProfile
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProfileSection(_Strict):
+    name: str = Field(min_length=1)
+    driver: Literal["emulated"]  # modbus-rtu, modbus-tcp and opc-ua drivers come later
+
+
+class StartupSection(_Strict):
+    """What the line starts with. Values are checked against the tag registry's ranges."""
+
+    recipe_name: str = "LFP 30 mg/cm²"
+    areal_mass_target_mg_cm2: float = 30.0
+    line_speed_sp_m_min: float = 50.0
+    web_width_mm: float = 1000.0
+    running: bool = True
+
+
+class EmulatedSection(_Strict):
+    material: Literal["LFP", "NMC", "graphite"] = "LFP"
+    seed: int = Field(default=1, ge=0)
+    equipment: dict[str, float] = Field(default_factory=dict)  # overrides of plant defaults
+
+
+class ProfileConfig(_Strict):
+    profile: ProfileSection
+    startup: StartupSection = StartupSection()
+    emulated: EmulatedSection = EmulatedSection()
+
+
+def _describe(error: ValidationError, path: Path) -> str:
+    lines = [f"{path}: invalid hardware profile"]
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(file)"
+        lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def parse_profile(text: str, path: Path) -> ProfileConfig:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        config = ProfileConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ProfileError(_describe(exc, path)) from None
+    for name in ("areal_mass_target_mg_cm2", "line_speed_sp_m_min", "web_width_mm"):
+        try:
+            tag(name).check(getattr(config.startup, name))
+        except TagRangeError as exc:
+            raise ProfileError(f"{path}: startup.{exc}") from None
+    return config
+
+
+def load_profile(path: Path) -> ProfileConfig:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read hardware profile: {exc.strerror}") from None
+    return parse_profile(text, Path(path))
+
+
+def build_profile(config: ProfileConfig) -> HardwareProfile:
+    """Instantiate the driver a profile names."""
+    if config.profile.driver == "emulated":
+        from hmi.hardware.emulated import EmulatedProfile
+
+        return EmulatedProfile(config)
+    raise ProfileError(f"profile.driver: no driver named {config.profile.driver!r}")

@@ -1,0 +1,89 @@
+"""The emulated line as a hardware profile: wraps the plant model, steps it once per read."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hmi.core.process import Outputs, ProcessImage, Quality
+from hmi.core.tags import FEEDERS, SIDES
+from hmi.hardware.base import CommunicationError, HardwareProfile
+from hmi.hardware.config import ProfileConfig, ProfileError
+from hmi.plant import MATERIALS, Equipment, Line, LineCommands
+
+MAX_SUBSTEP_S = 0.01  # the plant integrates in steps no longer than this, whatever the tick
+
+
+class EmulatedProfile(HardwareProfile):
+    def __init__(self, config: ProfileConfig) -> None:
+        self.name = config.profile.name
+        self._config = config
+        known = {f.name for f in dataclasses.fields(Equipment)}
+        unknown = sorted(set(config.emulated.equipment) - known)
+        if unknown:
+            raise ProfileError(
+                f"emulated.equipment: unknown field(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(known))}"
+            )
+        self.equipment = Equipment(**config.emulated.equipment)
+        self.material = MATERIALS[config.emulated.material]
+        start = config.startup
+        self.line = Line.at_steady_state(
+            self.material,
+            self.equipment,
+            areal_mass_mg_cm2=start.areal_mass_target_mg_cm2,
+            line_speed_m_min=start.line_speed_sp_m_min if start.running else 0.0,
+            seed=config.emulated.seed,
+        )
+        self._commands = LineCommands(
+            feeder_sp_kg_h=dict(self.line.steady_feed_kg_h),
+            gap_sp_um={s: self.line.steady_gap_um for s in SIDES},
+            line_speed_sp_m_min=start.line_speed_sp_m_min if start.running else 0.0,
+            run=start.running,
+        )
+        self._connected = False
+        self._last_t_s: float | None = None
+
+    def connect(self) -> None:
+        self._connected = True
+
+    def disconnect(self) -> None:
+        self._connected = False
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    def initial_setpoints(self) -> dict[str, float]:
+        s = self._config.startup
+        return {
+            "areal_mass_target_mg_cm2": s.areal_mass_target_mg_cm2,
+            "line_speed_sp_m_min": s.line_speed_sp_m_min,
+            "web_width_mm": s.web_width_mm,
+        }
+
+    def read(self, t_s: float) -> ProcessImage:
+        if not self._connected:
+            raise CommunicationError(f"{self.name}: not connected")
+        if self._last_t_s is not None:
+            remaining = t_s - self._last_t_s
+            while remaining > 1e-12:
+                dt = min(MAX_SUBSTEP_S, remaining)
+                self.line.step(dt, self._commands)
+                remaining -= dt
+        self._last_t_s = t_s
+        values = self.line.measurements()
+        return ProcessImage(t_s, values, dict.fromkeys(values, Quality.GOOD))
+
+    def write(self, outputs: Outputs) -> None:
+        if not self._connected:
+            raise CommunicationError(f"{self.name}: not connected")
+        v = outputs.values
+        old = self._commands
+        self._commands = LineCommands(
+            feeder_sp_kg_h={
+                f: v.get(f"feeder_{f}_sp_kg_h", old.feeder_sp_kg_h[f]) for f in FEEDERS
+            },
+            gap_sp_um={s: v.get(f"gap_{s}_sp_um", old.gap_sp_um[s]) for s in SIDES},
+            line_speed_sp_m_min=v.get("line_speed_out_m_min", old.line_speed_sp_m_min),
+            run=bool(v.get("line_run_cmd", float(old.run))),
+        )

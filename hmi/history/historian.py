@@ -1,0 +1,343 @@
+"""The historian: process values sampled off the control loop and kept on disk.
+
+The control loop runs at 100 Hz and must never wait for a disk. So `offer` only decides
+whether this tick is the one sample of its period, copies it into a tuple and appends it to
+a bounded in-memory queue; a writer thread of our own empties the queue in batches, one
+transaction per batch. If the disk stalls, the queue drops its oldest samples and counts
+them instead of growing or blocking the loop.
+
+Table layout: `samples(wall_time REAL, t_s REAL, "<tag>" REAL, ...)`, one row per sample,
+one column per tag, indexed on wall_time. A trend or batch report reads a few tags over a
+time range, which a wide row answers with one index range scan and no pivot.
+
+Quality is stored as NULL: a BAD (or missing, or non-finite) value is written as NULL and
+read back as NaN. Chosen over a quality bitmask because (1) a BAD value is by definition
+not a measurement (timeout, stale, lost link) and nobody should plot it later by mistake,
+(2) NULL costs no bytes in an SQLite record, (3) a bitmask ties bit positions to the tag
+order, which changes whenever the registry gains a tag. UNCERTAIN (held value during a short
+dropout) is stored as the value: it is the best estimate there is.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from hmi.core.process import Quality
+from hmi.history import store
+from hmi.history.decimate import min_max
+
+log = logging.getLogger(__name__)
+
+Row = tuple[float | None, ...]  # (wall_time, t_s, value of each tag in tag order)
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*\Z")
+_RESERVED = frozenset({"wall_time", "t_s", "rowid", "oid", "_rowid_"})
+# Absorbs float error of an accumulated runtime clock (0.01 added 100 times is 0.99999...),
+# so samples fall on the nominal second rather than one tick after it.
+_BUCKET_EPSILON = 1e-9
+
+
+class Historian:
+    """Decimates process values by the runtime clock and writes them to the store.
+
+    `offer` is for the control-loop thread only (one producer); `query` may be called from
+    any thread; `start` and `close` from the thread that owns the historian.
+    """
+
+    def __init__(
+        self,
+        db_path: Path,
+        tags: Sequence[str],
+        sample_period_s: float = 1.0,
+        *,
+        max_queue: int = 3600,
+        batch_rows: int = 200,
+        flush_interval_s: float = 0.5,
+        retry_interval_s: float = 1.0,
+    ) -> None:
+        """Open (creating and migrating if needed) the store at `db_path` for `tags`.
+
+        `max_queue` bounds memory while the disk stalls: an hour at 1 s by default.
+        Raises `store.StoreError` naming the path if it cannot be opened.
+        """
+        if not sample_period_s > 0 or not math.isfinite(sample_period_s):
+            raise ValueError(f"sample_period_s must be a positive number, got {sample_period_s}")
+        if max_queue < 1 or batch_rows < 1:
+            raise ValueError("max_queue and batch_rows must be at least 1")
+        self._tags = _checked_tags(tags)
+        self._columns = {tag: i for i, tag in enumerate(self._tags)}
+        self._period = float(sample_period_s)
+        self._batch_rows = batch_rows
+        self._flush_interval_s = flush_interval_s
+        self._retry_interval_s = retry_interval_s
+        self._last_bucket: int | None = None
+
+        # The lock guards the queue, `_dropped` and `_closed`; it is held for a deque
+        # operation at a time, never across I/O.
+        self._lock = threading.Lock()
+        self._queue: deque[Row] = deque(maxlen=max_queue)
+        self._dropped = 0
+        self._written = 0
+        self._closed = False
+        self._failing = False
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+        self._write_conn = store.connect(db_path)
+        try:
+            self._add_missing_columns()
+            self._read_conn = store.connect(db_path)
+        except BaseException:
+            self._write_conn.close()
+            raise
+        self._read_lock = threading.Lock()
+        columns = ", ".join(_quote(c) for c in ("wall_time", "t_s", *self._tags))
+        marks = ", ".join("?" * (len(self._tags) + 2))
+        self._insert_sql = f"INSERT INTO samples ({columns}) VALUES ({marks})"
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self._tags
+
+    @property
+    def written(self) -> int:
+        """Samples committed to disk."""
+        return self._written
+
+    @property
+    def dropped(self) -> int:
+        """Samples taken but lost: evicted from a full queue, or unwritable at close."""
+        return self._dropped
+
+    @property
+    def queued(self) -> int:
+        """Samples waiting for the writer (diagnostics)."""
+        return len(self._queue)
+
+    def offer(
+        self,
+        t_s: float,
+        wall_time: float,
+        values: Mapping[str, float],
+        quality: Mapping[str, int],
+    ) -> None:
+        """Consider this tick for recording; keep it if it is the first of its sample period.
+
+        Called every control tick, so the common path is one division and one compare.
+        Periods are counted on the runtime clock `t_s`, not wall time, because a simulated
+        line runs faster than real time and must still give one sample per simulated period.
+        A clock that restarts or jumps simply starts a new period.
+        """
+        if not math.isfinite(t_s):
+            return
+        bucket = math.floor(t_s / self._period + _BUCKET_EPSILON)
+        if bucket == self._last_bucket:
+            return
+        self._last_bucket = bucket
+        row: Row = (
+            float(wall_time),
+            float(t_s),
+            *(_stored(values.get(tag), quality.get(tag, Quality.GOOD)) for tag in self._tags),
+        )
+        with self._lock:
+            if self._closed:
+                self._dropped += 1
+                return
+            if len(self._queue) == self._queue.maxlen:
+                self._dropped += 1  # the deque evicts the oldest on append
+            self._queue.append(row)
+            wake = len(self._queue) >= self._batch_rows
+        if wake:
+            self._wake.set()
+
+    def start(self) -> None:
+        """Start the writer thread (a daemon, so a crash elsewhere never hangs exit)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("historian is closed")
+            if self._thread is not None:
+                raise RuntimeError("historian already started")
+            self._thread = threading.Thread(target=self._run, name="historian-writer", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Write everything queued, commit, stop the writer and close the store. Idempotent.
+
+        If the final write fails (disk full, database locked past the busy timeout), what
+        could not be written is counted in `dropped` and logged rather than raised, so a
+        shutdown always completes.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._stop.set()
+        self._wake.set()
+        if self._thread is None:
+            self._run()  # never started: flush on this thread so close() still means "saved"
+        else:
+            self._thread.join()
+        with self._lock:
+            if self._queue:
+                self._dropped += len(self._queue)
+                self._queue.clear()
+        self._write_conn.close()
+        with self._read_lock:
+            self._read_conn.close()
+
+    def __enter__(self) -> Historian:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def query(
+        self, tag: str, since_wall: float, until_wall: float, max_points: int = 2000
+    ) -> tuple[list[float], list[float]]:
+        """Wall times and values of `tag` with since_wall <= wall_time <= until_wall, in order.
+
+        Bad-quality values come back as NaN. Longer series are thinned to at most
+        `max_points` by per-bucket min/max (see `decimate.min_max`). Only committed samples
+        are seen, so the newest ~flush interval is not there yet; live trends take the
+        current values from the runtime instead.
+        """
+        if tag not in self._columns:
+            raise KeyError(f"tag {tag!r} is not recorded by this historian")
+        if max_points < 2:
+            raise ValueError(f"max_points must be at least 2, got {max_points}")
+        sql = (
+            f"SELECT wall_time, {_quote(tag)} FROM samples "
+            "WHERE wall_time >= ? AND wall_time <= ? ORDER BY wall_time, rowid"
+        )
+        with self._read_lock:
+            rows = self._read_conn.execute(sql, (since_wall, until_wall)).fetchall()
+        if not rows:
+            return [], []
+        data = np.array(rows, dtype=float)  # NULL (None) becomes NaN
+        times, values = min_max(data[:, 0], data[:, 1], max_points)
+        return times.tolist(), values.tolist()
+
+    # --- writer thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        """Writer loop: flush, sleep until a batch is full or the interval passes, repeat.
+
+        `stopping` is read before each drain, so after `close` sets it one complete drain
+        still runs and nothing offered before `close` is left behind.
+        """
+        pending: list[Row] = []
+        while True:
+            stopping = self._stop.is_set()
+            pending = self._drain(pending)
+            if stopping:
+                break
+            self._wake.wait(self._retry_interval_s if pending else self._flush_interval_s)
+            self._wake.clear()
+        if pending:
+            log.error("historian: %d samples could not be written at close", len(pending))
+            with self._lock:
+                self._dropped += len(pending)
+
+    def _drain(self, pending: list[Row]) -> list[Row]:
+        """Write batches until the queue is empty; on failure return the batch to retry.
+
+        A failed batch is kept (at most `batch_rows` rows) and retried later, while new
+        samples keep queueing under the `max_queue` bound; memory stays bounded either way.
+        """
+        while True:
+            if not pending:
+                pending = self._take()
+                if not pending:
+                    return pending
+            try:
+                self._insert_rows(pending)
+            except Exception:
+                if not self._failing:
+                    log.exception("historian: writing %d samples failed; retrying", len(pending))
+                    self._failing = True
+                return pending
+            if self._failing:
+                log.warning("historian: writing works again")
+                self._failing = False
+            self._written += len(pending)
+            pending = []
+
+    def _take(self) -> list[Row]:
+        with self._lock:
+            count = min(self._batch_rows, len(self._queue))
+            return [self._queue.popleft() for _ in range(count)]
+
+    def _insert_rows(self, rows: list[Row]) -> None:
+        """One batch, one transaction: a torn batch is never visible to readers."""
+        conn = self._write_conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(self._insert_sql, rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def _add_missing_columns(self) -> None:
+        """Give every tag a column, adding those the file does not have yet.
+
+        Not a migration because the tag set is the caller's (the registry's) and grows with
+        the code; old rows read NULL (NaN) for a new tag, which is the truth: not recorded.
+        Columns of tags no longer passed stay, with their data, and are simply not written.
+        """
+        conn = self._write_conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            have = {row[1] for row in conn.execute("PRAGMA table_info(samples)")}
+            for tag in self._tags:
+                if tag not in have:
+                    conn.execute(f"ALTER TABLE samples ADD COLUMN {_quote(tag)} REAL")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _stored(value: float | None, quality: int) -> float | None:
+    """What goes into a tag column: the value, or NULL when it is bad or not a number."""
+    if value is None or quality >= Quality.BAD:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _checked_tags(tags: Sequence[str]) -> tuple[str, ...]:
+    """Tags become column names, so they must be plain identifiers, unique, not reserved."""
+    if isinstance(tags, str):
+        raise TypeError("tags must be a sequence of tag names, not one string")
+    result = tuple(tags)
+    for tag in result:
+        if not isinstance(tag, str) or not _IDENTIFIER.match(tag) or tag in _RESERVED:
+            raise ValueError(f"tag name {tag!r} cannot be a historian column")
+    duplicates = sorted({t for t in result if result.count(t) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate tags: {', '.join(duplicates)}")
+    return result
+
+
+def _quote(identifier: str) -> str:
+    return f'"{identifier}"'

@@ -1,0 +1,176 @@
+"""The embedded store: one SQLite file per installation, schema moved forward by migrations.
+
+Everything the HMI keeps on disk (sampled process data now; audit trail and alarm journal
+later) lives in `<data_dir>/hmi.sqlite3`, so a support engineer copies one file to take the
+whole history of a line away. The schema only ever moves forward: each entry of `MIGRATIONS`
+is applied once, in order, inside one transaction, and `schema_version` records how far a
+file has come. Adding a table later is one appended string.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "hmi.sqlite3"
+
+# How long a connection waits for another one's write lock before giving up. Long enough
+# for a checkpoint or a concurrent batch, short enough that a stuck disk surfaces as an
+# error in the writer thread instead of a hang.
+BUSY_TIMEOUT_MS = 5000
+
+# Forward-only. Never edit or reorder an entry that has shipped: append a new one.
+# Entry i (0-based) takes a file from schema version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: historian. Tag columns are added by the Historian itself (see historian.py) because
+    # the tag set comes from the registry at runtime, not from a hand-written migration.
+    """
+    CREATE TABLE samples (
+        wall_time REAL NOT NULL,  -- seconds since the epoch, for people and reports
+        t_s REAL NOT NULL         -- runtime clock, may be simulated and faster than real time
+    );
+    CREATE INDEX samples_wall_time ON samples (wall_time);
+    """,
+)
+
+
+class StoreError(OSError):
+    """The store cannot be opened or migrated; the message names the path and the reason."""
+
+
+def database_path(data_dir: Path) -> Path:
+    """Where the store of `data_dir` lives."""
+    return Path(data_dir) / DB_FILENAME
+
+
+def ensure_writable_dir(data_dir: Path) -> Path:
+    """Create `data_dir` if missing and prove we can create files in it.
+
+    A real probe file rather than `os.access`, because read-only mounts, ACLs and root
+    in containers all make `os.access` lie; SQLite in WAL mode needs to create its -wal and
+    -shm files next to the database, so a writable file alone is not enough.
+    """
+    data_dir = Path(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data_dir, prefix=".hmi-write-probe-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StoreError(f"data directory {data_dir} is not writable: {reason}") from exc
+    return data_dir
+
+
+def connect(db_path: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Connection:
+    """Open `db_path` with the store's settings and bring its schema up to date.
+
+    The connection is in autocommit mode (`isolation_level=None`): callers open their own
+    transactions with `BEGIN`, so a batch is exactly one transaction and nothing commits
+    behind their back. `check_same_thread=False` lets a connection be created on one thread
+    and used on another; each caller still uses a connection from one thread at a time.
+    """
+    db_path = Path(db_path)
+    ensure_writable_dir(db_path.parent)
+    try:
+        conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open store {db_path}: {exc}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # WAL: readers (trends, reports) never block the writer thread and vice versa.
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            log.warning("store %s: journal_mode is %s, not wal; reads may block writes", db_path, mode)
+        # NORMAL in WAL mode: a power cut may lose the last commits but never corrupts the
+        # file, and it saves an fsync per batch.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn, migrations)
+    except StoreError as exc:
+        conn.close()
+        raise StoreError(f"store {db_path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"cannot open store {db_path}: {exc}") from exc
+    return conn
+
+
+def open_store(data_dir: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store of `data_dir`, migrated to the current schema."""
+    return connect(database_path(ensure_writable_dir(data_dir)))
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the file; 0 for a file no migration has touched."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT version FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Apply the migrations `conn`'s file has not seen yet; return the resulting version.
+
+    All pending migrations run in one `BEGIN IMMEDIATE` transaction: the write lock is taken
+    before the version is read, so two connections opening the store at once cannot both
+    apply the same migration, and a failing migration leaves the file as it was.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+            current = 0
+        else:
+            current = int(row[0])
+        if current > len(migrations):
+            raise StoreError(
+                f"schema version {current} is newer than this program knows "
+                f"({len(migrations)}); refusing to use it with an older HMI"
+            )
+        for number, script in enumerate(migrations[current:], start=current + 1):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute("UPDATE schema_version SET version = ?", (number,))
+            log.info("store: applied migration %d", number)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return len(migrations)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split an SQL script into statements.
+
+    `executescript` would do this for us but commits any open transaction first, which
+    would break the one-transaction guarantee of `migrate`. `complete_statement` knows about
+    string literals and trigger bodies, so semicolons inside them do not split.
+    """
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if _has_sql(buffer):
+                yield buffer
+            buffer = ""
+    if _has_sql(buffer):
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()!r}")
+
+
+def _has_sql(text: str) -> bool:
+    """True if `text` holds more than whitespace, `;` and `--` comments."""
+    for line in text.splitlines():
+        code = line.split("--", 1)[0].strip(" \t;")
+        if code:
+            return True
+    return False

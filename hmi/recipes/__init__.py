@@ -1,0 +1,1 @@
+"""Recipe models, validation against equipment limits, versioned store (later issue)."""

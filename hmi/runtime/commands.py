@@ -1,0 +1,35 @@
+"""Commands sent to the runtime thread. Plain frozen data: picklable, so a runtime hosted in a
+child process could take the same commands through a pipe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Mode = Literal["auto", "manual"]
+
+
+@dataclass(frozen=True, slots=True)
+class StartLine:
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopLine:
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSetpoint:
+    tag: str
+    value: float
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetMode:
+    mode: Mode
+    user: str
+
+
+Command = StartLine | StopLine | WriteSetpoint | SetMode

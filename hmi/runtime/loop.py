@@ -1,0 +1,261 @@
+"""The control loop: read → control → write → publish, on absolute deadlines, in its own thread.
+
+Only this thread touches the hardware profile and the controller. Everything else sends
+commands through a thread-safe queue and reads the latest immutable snapshot. A fault in a tick
+(driver timeout, NaN, controller exception) becomes bad quality, a held output and a message —
+the loop never dies of it.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from hmi.control.base import ControlInputs, Controller, ControlResult
+from hmi.core.process import Outputs, ProcessImage, Quality
+from hmi.core.tags import TagKind, TagRangeError, names, tag
+from hmi.hardware.base import HardwareProfile
+from hmi.runtime.clock import Clock, RealClock
+from hmi.runtime.commands import Command, SetMode, StartLine, StopLine, WriteSetpoint
+from hmi.runtime.snapshot import Snapshot, TickStats
+from hmi.runtime.trend import TrendBuffer
+
+DEFAULT_PERIOD_S = 0.01  # 100 Hz
+
+
+class SampleSink(Protocol):
+    def offer(
+        self, t_s: float, wall_time: float, values: Mapping[str, float], quality: Mapping[str, int]
+    ) -> None: ...
+
+
+class Runtime:
+    def __init__(
+        self,
+        profile: HardwareProfile,
+        controller: Controller,
+        *,
+        clock: Clock | None = None,
+        period_s: float = DEFAULT_PERIOD_S,
+        setpoints: Mapping[str, float] | None = None,
+        running: bool = True,
+        recipe_name: str = "",
+        trend_tags: Sequence[str] | None = None,
+        trend_capacity: int = 60_000,
+        stats_window: int = 6_000,
+        sinks: Iterable[SampleSink] = (),
+    ) -> None:
+        if period_s <= 0:
+            raise ValueError(f"period_s: {period_s} must be > 0")
+        self.profile = profile
+        self.controller = controller
+        self.clock: Clock = clock or RealClock()
+        self.period_s = period_s
+        self.recipe_name = recipe_name
+        self._setpoints = {n: float("nan") for n in names(TagKind.SETPOINT)}
+        self._setpoints.update(profile.initial_setpoints())
+        self._setpoints.update(setpoints or {})
+        self._running = running
+        self._mode = "auto"
+        self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
+        self._messages: deque[str] = deque(maxlen=20)
+        self._sinks = list(sinks)
+        self._measured = names(TagKind.MEASURED) + names(TagKind.STATUS)
+
+        self.trend = TrendBuffer(trend_tags or tuple(t for t in self._all_tags()), trend_capacity)
+        self._lateness = np.zeros(stats_window)
+        self._ticks = 0
+        self._overruns = 0
+        self._faults = 0
+        self._percentiles_ms = (0.0, 0.0, 0.0)  # p50, p99, max over the window
+        self._last_result: ControlResult | None = None
+        self._last_t_s: float | None = None
+        self._t0: float | None = None
+        self._wall_t0 = time.time()
+
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._latest: Snapshot | None = None
+
+    # ----- public, thread-safe -----
+    def submit(self, command: Command) -> None:
+        self._commands.put(command)
+
+    def latest(self) -> Snapshot | None:
+        return self._latest
+
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("runtime already started")
+        self.profile.connect()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="control-loop", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+        self.profile.disconnect()
+
+    @property
+    def is_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # ----- synchronous driving, for the simulated clock (tests, scenario runs) -----
+    def run_for(self, seconds: float) -> Snapshot | None:
+        """Run the loop in the calling thread for `seconds` of runtime clock, then return."""
+        if self._thread is not None:
+            raise RuntimeError("run_for: runtime is running in its thread")
+        if not self.profile.connected:
+            self.profile.connect()
+        self._run(until_s=seconds)
+        return self._latest
+
+    # ----- the loop -----
+    def _all_tags(self) -> list[str]:
+        return [t for t in names(TagKind.MEASURED) + names(TagKind.OUTPUT) + names(TagKind.SETPOINT)]
+
+    def _run(self, until_s: float | None = None) -> None:
+        clock, period = self.clock, self.period_s
+        if self._t0 is None:
+            self._t0 = clock.now()
+            k = 0
+        else:  # resume a synchronous run where the last one ended
+            k = math.ceil((clock.now() - self._t0) / period - 1e-9)
+        stop_at = None if until_s is None else clock.now() + until_s
+        while not self._stop.is_set():
+            deadline = self._t0 + k * period
+            if stop_at is not None and deadline > stop_at + 1e-9:
+                break
+            clock.sleep_until(deadline)
+            now = clock.now()
+            late = now - deadline
+            if late >= period:  # whole deadlines were missed: count them and do not replay them
+                missed = int(late // period)
+                self._overruns += missed
+                k += missed
+            self._tick(now - self._t0, late)
+            k += 1
+
+    def _tick(self, t_s: float, late_s: float) -> None:
+        self._lateness[self._ticks % len(self._lateness)] = late_s
+        self._ticks += 1
+        if self._ticks % 50 == 0 or self._ticks == 1:  # percentiles cost ~0.1 ms: not every tick
+            self._update_percentiles()
+        self._drain_commands()
+        dt = self.period_s if self._last_t_s is None else max(t_s - self._last_t_s, 1e-9)
+        self._last_t_s = t_s
+
+        image = self._read(t_s)
+        result = self._control(image, dt)
+        self._write(result)
+        self._publish(t_s, image, result)
+
+    def _read(self, t_s: float) -> ProcessImage:
+        try:
+            return self.profile.read(t_s)
+        except Exception as exc:  # a lost link is bad quality, never a dead loop
+            self._fault(f"read failed: {exc}")
+            nan = float("nan")
+            return ProcessImage(
+                t_s, dict.fromkeys(self._measured, nan), dict.fromkeys(self._measured, Quality.BAD)
+            )
+
+    def _control(self, image: ProcessImage, dt: float) -> ControlResult:
+        inputs = ControlInputs(dict(self._setpoints), self._running, self._mode)
+        try:
+            result = self.controller.step(image, inputs, dt)
+        except Exception as exc:
+            self._fault(f"controller {self.controller.name} failed: {exc}")
+            result = self._last_result or ControlResult({}, {}, ("controller_fault",))
+        self._last_result = result
+        return result
+
+    def _write(self, result: ControlResult) -> None:
+        try:
+            self.profile.write(Outputs(result.outputs))
+        except Exception as exc:
+            self._fault(f"write failed: {exc}")
+
+    def _publish(self, t_s: float, image: ProcessImage, result: ControlResult) -> None:
+        values = dict(image.values)
+        values.update(result.outputs)
+        values.update(self._setpoints)
+        wall = self._wall_t0 + t_s
+        self._latest = Snapshot(
+            tick=self._ticks,
+            t_s=t_s,
+            wall_time=wall,
+            running=self._running,
+            mode=self._mode,
+            recipe_name=self.recipe_name,
+            values=values,
+            quality=dict(image.quality),
+            corrections=dict(result.corrections),
+            timing=self._timing(),
+            messages=tuple(self._messages),
+        )
+        self.trend.append(t_s, values)
+        for sink in self._sinks:
+            try:
+                sink.offer(t_s, wall, values, image.quality)
+            except Exception as exc:
+                self._fault(f"sample sink failed: {exc}")
+
+    def _fault(self, message: str) -> None:
+        self._faults += 1
+        self._note(message)
+
+    def _note(self, message: str) -> None:
+        if not self._messages or self._messages[-1] != message:
+            self._messages.append(message)
+
+    def _update_percentiles(self) -> None:
+        n = min(self._ticks, len(self._lateness))
+        window_ms = self._lateness[:n] * 1000.0
+        p50, p99 = np.percentile(window_ms, (50, 99))
+        self._percentiles_ms = (float(p50), float(p99), float(window_ms.max()))
+
+    def _timing(self) -> TickStats:
+        p50, p99, worst = self._percentiles_ms
+        return TickStats(self.period_s, self._ticks, self._overruns, p50, p99, worst, self._faults)
+
+    def _drain_commands(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            self._apply(command)
+
+    def _apply(self, command: Command) -> None:
+        match command:
+            case StartLine(user=user):
+                self._running = True
+                self._note(f"line started by {user}")
+            case StopLine(user=user):
+                self._running = False
+                self._note(f"line stopped by {user}")
+            case SetMode(mode=mode, user=user) if mode in ("auto", "manual"):
+                self._mode = mode
+                self._note(f"mode {mode} by {user}")
+            case WriteSetpoint(tag=name, value=value, user=user):
+                try:
+                    definition = tag(name)
+                    if definition.kind is not TagKind.SETPOINT:
+                        raise ValueError(f"{name}: not a setpoint")
+                    self._setpoints[name] = definition.check(value)
+                    self._note(f"{name} = {value:g} {definition.unit} by {user}")
+                except (KeyError, ValueError, TagRangeError) as exc:
+                    self._note(f"rejected: {exc}")
+            case _:
+                self._note(f"rejected: unknown command {command!r}")

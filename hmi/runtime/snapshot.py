@@ -1,0 +1,41 @@
+"""What the runtime publishes each tick: one immutable, picklable snapshot of the line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hmi.core.process import Quality
+
+
+@dataclass(frozen=True, slots=True)
+class TickStats:
+    """Loop timing. Lateness is how long after its absolute deadline a tick started (ms)."""
+
+    period_s: float
+    ticks: int = 0
+    overruns: int = 0  # deadlines missed entirely (a tick started a whole period late or more)
+    lateness_p50_ms: float = 0.0
+    lateness_p99_ms: float = 0.0
+    lateness_max_ms: float = 0.0
+    faults: int = 0  # exceptions caught in a tick (driver, controller) that the loop survived
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    tick: int
+    t_s: float  # runtime clock, seconds since the runtime started
+    wall_time: float  # epoch seconds, for display and history
+    running: bool
+    mode: str
+    recipe_name: str
+    values: dict[str, float]  # every tag: measured, setpoint, output
+    quality: dict[str, Quality]  # measured tags only
+    corrections: dict[str, float]  # controller contributions, for display (µm, kg/h)
+    timing: TickStats
+    messages: tuple[str, ...] = field(default=())  # latest runtime events, newest last
+
+    def value(self, tag: str) -> float:
+        return self.values.get(tag, float("nan"))
+
+    def is_good(self, tag: str) -> bool:
+        return self.quality.get(tag, Quality.GOOD) == Quality.GOOD

@@ -1,0 +1,1 @@
+"""Users, roles, permissions and sessions. Every service checks permissions here, not the UI."""

@@ -1,0 +1,91 @@
+"""Start the Qt application on a built stack: window, runtime thread, self-test and screenshots."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hmi.app import Stack
+
+
+def self_test_failures(stack: Stack, seconds: float) -> list[str]:
+    """What is wrong with the run so far (empty when the loop ran and the line is sane)."""
+    failures: list[str] = []
+    snap = stack.runtime.latest()
+    if snap is None:
+        return ["the control loop published no snapshot"]
+    expected = seconds / stack.runtime.period_s
+    if snap.tick < 0.5 * expected:
+        failures.append(f"loop ran {snap.tick} ticks in {seconds:g} s, expected about {expected:.0f}")
+    if snap.timing.faults:
+        failures.append(f"{snap.timing.faults} faults in the loop: {', '.join(snap.messages)}")
+    target = snap.value("areal_mass_target_mg_cm2")
+    measured = snap.value("areal_mass_mg_cm2")
+    if not math.isfinite(measured) or abs(measured - target) > 0.05 * target:
+        failures.append(f"areal mass {measured:.3f} mg/cm² not within 5 % of target {target:g}")
+    if not stack.runtime.is_alive:
+        failures.append("the control loop thread is not alive")
+    return failures
+
+
+def run_gui(stack: Stack, args: argparse.Namespace) -> int:
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hmi.ui.main_window import MainWindow
+    from hmi.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)
+    window = MainWindow(stack.service, stack.runtime.trend)
+    window.resize(1280, 800)
+    if args.screen:
+        window.show_screen(args.screen)
+    window.showFullScreen() if args.fullscreen else window.show()
+    stack.runtime.start()
+    result = {"code": 0}
+
+    def save_screenshot() -> None:
+        if args.screenshot:
+            window.refresh()
+            path = Path(args.screenshot)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(path)):
+                print(f"hmi: could not save screenshot to {path}", file=sys.stderr)
+                result["code"] = 1
+
+    def finish_self_test() -> None:
+        save_screenshot()
+        failures = self_test_failures(stack, args.self_test_seconds)
+        snap = stack.runtime.latest()
+        if snap is not None:
+            t = snap.timing
+            print(
+                f"self-test: {snap.tick} ticks, lateness p50 {t.lateness_p50_ms:.2f} ms "
+                f"p99 {t.lateness_p99_ms:.2f} ms max {t.lateness_max_ms:.2f} ms, "
+                f"overruns {t.overruns}, areal mass {snap.value('areal_mass_mg_cm2'):.3f} mg/cm²"
+            )
+        for failure in failures:
+            print(f"self-test FAILED: {failure}", file=sys.stderr)
+        if failures:
+            result["code"] = 1
+        app.quit()
+
+    if args.self_test:
+        QTimer.singleShot(int(args.self_test_seconds * 1000), finish_self_test)
+    elif args.screenshot:
+        QTimer.singleShot(int(args.screenshot_after * 1000), lambda: (save_screenshot(), app.quit()))
+    try:
+        app.exec()
+    finally:
+        stack.close()
+    if args.self_test and result["code"] == 0:
+        print("self-test: OK")
+    return result["code"]

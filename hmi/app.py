@@ -16,7 +16,9 @@ from pathlib import Path
 from hmi import __version__
 from hmi.control import LineController
 from hmi.core.roles import Role
+from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
+from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.service import LineService
 from hmi.security.session import Session
@@ -69,12 +71,10 @@ def build_stack(
     closers: list = []
     sinks = []
     if history:
-        from hmi.history import Historian, open_store, samples_tags
-
-        data_dir.mkdir(parents=True, exist_ok=True)
-        store = open_store(data_dir)
+        store = open_store(data_dir)  # creates the directory and applies migrations
         closers.append(store.close)
-        historian = Historian(store.path, samples_tags())
+        recorded = names(TagKind.MEASURED) + names(TagKind.SETPOINT) + names(TagKind.OUTPUT)
+        historian = Historian(database_path(data_dir), recorded)
         historian.start()
         closers.append(historian.close)
         sinks.append(historian)
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             controller=args.controller,
             period_s=args.period_ms / 1000.0,
         )
-    except (ProfileError, OSError) as exc:
+    except (ProfileError, StoreError, OSError) as exc:
         print(f"hmi: {exc}", file=sys.stderr)
         return 2
     from hmi.ui.application import run_gui

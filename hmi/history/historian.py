@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
-import sqlite3
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -34,14 +32,19 @@ import numpy as np
 
 from hmi.core.process import Quality
 from hmi.history import store
+from hmi.history.columns import (
+    Row,
+    add_missing_columns,
+    checked_tags,
+    insert_sql,
+    quote,
+    stored,
+)
 from hmi.history.decimate import min_max
 
 log = logging.getLogger(__name__)
 
-Row = tuple[float | None, ...]  # (wall_time, t_s, value of each tag in tag order)
 
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*\Z")
-_RESERVED = frozenset({"wall_time", "t_s", "rowid", "oid", "_rowid_"})
 # Absorbs float error of an accumulated runtime clock (0.01 added 100 times is 0.99999...),
 # so samples fall on the nominal second rather than one tick after it.
 _BUCKET_EPSILON = 1e-9
@@ -74,7 +77,7 @@ class Historian:
             raise ValueError(f"sample_period_s must be a positive number, got {sample_period_s}")
         if max_queue < 1 or batch_rows < 1:
             raise ValueError("max_queue and batch_rows must be at least 1")
-        self._tags = _checked_tags(tags)
+        self._tags = checked_tags(tags)
         self._columns = {tag: i for i, tag in enumerate(self._tags)}
         self._period = float(sample_period_s)
         self._batch_rows = batch_rows
@@ -96,15 +99,13 @@ class Historian:
 
         self._write_conn = store.connect(db_path)
         try:
-            self._add_missing_columns()
+            add_missing_columns(self._write_conn, self._tags)
             self._read_conn = store.connect(db_path)
         except BaseException:
             self._write_conn.close()
             raise
         self._read_lock = threading.Lock()
-        columns = ", ".join(_quote(c) for c in ("wall_time", "t_s", *self._tags))
-        marks = ", ".join("?" * (len(self._tags) + 2))
-        self._insert_sql = f"INSERT INTO samples ({columns}) VALUES ({marks})"
+        self._insert_sql = insert_sql(self._tags)
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -148,7 +149,7 @@ class Historian:
         row: Row = (
             float(wall_time),
             float(t_s),
-            *(_stored(values.get(tag), quality.get(tag, Quality.GOOD)) for tag in self._tags),
+            *(stored(values.get(tag), quality.get(tag, Quality.GOOD)) for tag in self._tags),
         )
         with self._lock:
             if self._closed:
@@ -223,7 +224,7 @@ class Historian:
         if max_points < 2:
             raise ValueError(f"max_points must be at least 2, got {max_points}")
         sql = (
-            f"SELECT wall_time, {_quote(tag)} FROM samples "
+            f"SELECT wall_time, {quote(tag)} FROM samples "
             "WHERE wall_time >= ? AND wall_time <= ? ORDER BY wall_time, rowid"
         )
         with self._read_lock:
@@ -295,49 +296,3 @@ class Historian:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-    def _add_missing_columns(self) -> None:
-        """Give every tag a column, adding those the file does not have yet.
-
-        Not a migration because the tag set is the caller's (the registry's) and grows with
-        the code; old rows read NULL (NaN) for a new tag, which is the truth: not recorded.
-        Columns of tags no longer passed stay, with their data, and are simply not written.
-        """
-        conn = self._write_conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            have = {row[1] for row in conn.execute("PRAGMA table_info(samples)")}
-            for tag in self._tags:
-                if tag not in have:
-                    conn.execute(f"ALTER TABLE samples ADD COLUMN {_quote(tag)} REAL")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-
-
-def _stored(value: float | None, quality: int) -> float | None:
-    """What goes into a tag column: the value, or NULL when it is bad or not a number."""
-    if value is None or quality >= Quality.BAD:
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
-def _checked_tags(tags: Sequence[str]) -> tuple[str, ...]:
-    """Tags become column names, so they must be plain identifiers, unique, not reserved."""
-    if isinstance(tags, str):
-        raise TypeError("tags must be a sequence of tag names, not one string")
-    result = tuple(tags)
-    for tag in result:
-        if not isinstance(tag, str) or not _IDENTIFIER.match(tag) or tag in _RESERVED:
-            raise ValueError(f"tag name {tag!r} cannot be a historian column")
-    duplicates = sorted({t for t in result if result.count(t) > 1})
-    if duplicates:
-        raise ValueError(f"duplicate tags: {', '.join(duplicates)}")
-    return result
-
-
-def _quote(identifier: str) -> str:
-    return f'"{identifier}"'

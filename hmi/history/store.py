@@ -85,7 +85,9 @@ def connect(db_path: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Co
         # WAL: readers (trends, reports) never block the writer thread and vice versa.
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            log.warning("store %s: journal_mode is %s, not wal; reads may block writes", db_path, mode)
+            log.warning(
+                "store %s: journal_mode is %s, not wal; reads may block writes", db_path, mode
+            )
         # NORMAL in WAL mode: a power cut may lose the last commits but never corrupts the
         # file, and it saves an fsync per batch.
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -13,7 +13,7 @@ import pytest
 from hmi.core import tags as registry
 from hmi.core.process import Quality
 from hmi.history import Historian, StoreError, schema_version
-from hmi.history.historian import Row
+from hmi.history.columns import Row
 from hmi.history.store import MIGRATIONS, connect
 
 TAGS = ("a", "b")

@@ -1,0 +1,117 @@
+"""`make bench`: control-loop timing at 100 Hz with the GUI idle and with trends animating.
+
+Each case builds the full stack (emulated profile, controller, historian) on the real clock,
+runs it for --seconds, and records every tick's lateness (how long after its absolute deadline
+the tick started). Results go to bench-results/bench.json and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
+
+CASES = {
+    "headless": None,  # no window: the loop alone
+    "gui_idle": "Overview",  # window open, Overview refreshing at the UI rate
+    "trends_animating": "Trends",  # Trends screen visible, curves redrawn at the UI rate
+}
+
+
+def run_case(name: str, screen: str | None, seconds: float, data_dir: Path) -> dict:
+    stack = build_stack(DEFAULT_PROFILE, data_dir / name)
+    runtime = stack.runtime
+    runtime._lateness = __import__("numpy").zeros(int(seconds / runtime.period_s) + 200)
+    frames = 0
+    try:
+        if screen is None:
+            runtime.start()
+            time.sleep(seconds)
+        else:
+            from PySide6.QtCore import QTimer
+            from PySide6.QtWidgets import QApplication
+
+            from hmi.ui.main_window import MainWindow
+            from hmi.ui.theme import apply_theme
+
+            app = QApplication.instance() or QApplication([])
+            apply_theme(app)
+            window = MainWindow(stack.service, runtime.trend)
+            window.resize(1280, 800)
+            window.show_screen(screen)
+            window.show()
+            runtime.start()
+            QTimer.singleShot(int(seconds * 1000), app.quit)
+            app.exec()
+            frames = window.frames_drawn
+            window.close()
+            window.deleteLater()
+        runtime._update_percentiles()
+        snap = runtime.latest()
+    finally:
+        stack.close()
+    t = snap.timing
+    return {
+        "case": name,
+        "seconds": seconds,
+        "ticks": t.ticks,
+        "expected_ticks": round(seconds / runtime.period_s),
+        "overruns": t.overruns,
+        "faults": t.faults,
+        "lateness_p50_ms": round(t.lateness_p50_ms, 4),
+        "lateness_p99_ms": round(t.lateness_p99_ms, 4),
+        "lateness_max_ms": round(t.lateness_max_ms, 4),
+        "ui_frames": frames,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    head = f"{'case':<18}{'ticks':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'overruns':>10}{'frames':>8}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        lines.append(
+            f"{r['case']:<18}{r['ticks']:>8}{r['lateness_p50_ms']:>9.3f}"
+            f"{r['lateness_p99_ms']:>9.3f}{r['lateness_max_ms']:>9.3f}{r['overruns']:>10}"
+            f"{r['ui_frames']:>8}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=60.0, help="per case (default 60)")
+    parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--out", default="bench-results/bench.json")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hmi-bench-") as tmp:
+        for name in args.cases:
+            print(f"running {name} for {args.seconds:g} s ...", file=sys.stderr, flush=True)
+            rows.append(run_case(name, CASES[name], args.seconds, Path(tmp)))
+    result = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
+        "loop_timing": rows,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(table(rows))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -20,7 +20,11 @@ class GapActuator:
     __slots__ = ("position_um", "_x_um", "_tau_s", "_rate_um_s", "_res_um", "_dt_s", "_k")
 
     def __init__(
-        self, position_um: float, time_constant_s: float, rate_limit_um_s: float, resolution_um: float
+        self,
+        position_um: float,
+        time_constant_s: float,
+        rate_limit_um_s: float,
+        resolution_um: float,
     ) -> None:
         self._tau_s = time_constant_s
         self._rate_um_s = rate_limit_um_s
@@ -29,6 +33,11 @@ class GapActuator:
         self.position_um = self._x_um
         self._dt_s = -1.0
         self._k = 1.0
+
+    def set_position(self, position_um: float) -> None:
+        """Place the actuator at rest at `position_um` (rounded to the resolution)."""
+        self._x_um = self._quantize(position_um)
+        self.position_um = self._x_um
 
     def _quantize(self, value_um: float) -> float:
         r = self._res_um

@@ -80,6 +80,11 @@ class Feeder:
         self._dt_s = -1.0
         self._a_lag = self._a_noise = self._b_noise = 0.0
 
+    def set_flow(self, flow_kg_h: float) -> None:
+        """Put the feeder at rest delivering `flow_kg_h` (lag state equal, noise state 0)."""
+        self.flow_kg_h = self._lag_kg_h = max(flow_kg_h, 0.0)
+        self._noise = 0.0
+
     def _set_dt(self, dt_s: float) -> None:
         self._dt_s = dt_s
         self._a_lag = exp(-dt_s / self._tau_s) if self._tau_s > 0.0 else 0.0

@@ -67,7 +67,9 @@ class Material:
 
     def porosity(self, q_kn_mm: float) -> float:
         """ε(q) = ε_min + (ε0 − ε_min) · exp(−q/γ), q the line load in kN/mm (q ≥ 0)."""
-        return self.eps_min + (self.eps0 - self.eps_min) * exp(-max(q_kn_mm, 0.0) / self.gamma_kn_mm)
+        return self.eps_min + (self.eps0 - self.eps_min) * exp(
+            -max(q_kn_mm, 0.0) / self.gamma_kn_mm
+        )
 
 
 LFP = Material(

@@ -26,6 +26,11 @@ class Mixer:
         self._dt_s = -1.0
         self._a = 0.0
 
+    def set_steady(self, inflow_kg_h: float) -> None:
+        """Put the mixer at equilibrium for `inflow_kg_h`: H = Q·τ, outflow = Q."""
+        self.holdup_kg = inflow_kg_h / 3600.0 * self.residence_s
+        self.outflow_kg_h = inflow_kg_h
+
     def step(self, dt_s: float, mass_in_kg: float) -> float:
         """Take `mass_in_kg` over `dt_s`; return the mass discharged to the bank in kg."""
         tau = self.residence_s

@@ -19,7 +19,9 @@ class NormalStream:
     __slots__ = ("_gen", "_buf", "_i")
 
     def __init__(self, seed: int, stream: int) -> None:
-        self._gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream,))))
+        self._gen = np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream,)))
+        )
         self._buf: list[float] = []
         self._i = 0
 

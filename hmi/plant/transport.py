@@ -43,7 +43,7 @@ class WebTransport:
         if distance_m <= 0.0:
             return
         frac = self._frac + distance_m / self.cell_m
-        n = int(frac)
+        n = int(frac + 1e-9)  # a boundary reached to rounding counts as passed
         self._frac = frac - n
         if n == 0:
             return
@@ -74,6 +74,11 @@ class Gauge:
         self._rng = rng
         self.areal_mass_mg_cm2 = 0.0
         self.thickness_um = 0.0
+
+    def set_exact(self, record: Record) -> None:
+        """Show `record` without noise (the reading before the first step)."""
+        self.areal_mass_mg_cm2 = 0.5 * (record[0] + record[1])
+        self.thickness_um = 0.5 * (record[2] + record[3])
 
     def read(self, record: Record) -> None:
         """Take one noisy reading of `record`."""

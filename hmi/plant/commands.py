@@ -1,0 +1,19 @@
+"""What the controllers and drives send the plant each tick."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LineCommands:
+    """What the controllers and drives ask of the line for one tick.
+
+    feeder_sp_kg_h: keys "active", "carbon", "binder". gap_sp_um: keys "os", "ds", the unloaded
+    roll gap setpoint S per side. line_speed_sp_m_min: drive speed setpoint. run: drive enable.
+    """
+
+    feeder_sp_kg_h: dict[str, float]
+    gap_sp_um: dict[str, float]
+    line_speed_sp_m_min: float
+    run: bool

@@ -75,7 +75,10 @@ def run_case(name: str, screen: str | None, seconds: float, data_dir: Path) -> d
 
 
 def table(rows: list[dict]) -> str:
-    head = f"{'case':<18}{'ticks':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'overruns':>10}{'frames':>8}"
+    head = (
+        f"{'case':<18}{'ticks':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'overruns':>10}{'frames':>8}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmi import __version__
-from hmi.control import LineController
+from hmi.control import LineController, LineControllerConfig
 from hmi.core.roles import Role
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
@@ -80,7 +80,12 @@ def build_stack(
         sinks.append(historian)
     runtime = Runtime(
         profile,
-        CONTROLLERS[controller](),
+        CONTROLLERS[controller](
+            LineControllerConfig(
+                formulation=dict(config.startup.formulation),
+                gauge_distance_m=config.line.gauge_distance_m,
+            )
+        ),
         clock=SimClock() if simulated else RealClock(),
         period_s=period_s,
         running=config.startup.running,

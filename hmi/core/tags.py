@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from hmi.core.roles import Role
 
 
-class TagKind(str, Enum):
+class TagKind(StrEnum):
     MEASURED = "measured"  # read from the line (sensor, drive feedback)
     SETPOINT = "setpoint"  # entered by people, read by the controllers
     OUTPUT = "output"  # computed by the controllers, written to the line
@@ -66,7 +66,11 @@ FEEDERS = ("active", "carbon", "binder")
 SIDES = ("os", "ds")
 
 _M, _S, _O, _ST = TagKind.MEASURED, TagKind.SETPOINT, TagKind.OUTPUT, TagKind.STATUS
-_FEEDER_NAMES = {"active": "active material", "carbon": "conductive carbon", "binder": "PTFE binder"}
+_FEEDER_NAMES = {
+    "active": "active material",
+    "carbon": "conductive carbon",
+    "binder": "PTFE binder",
+}
 _SIDE_NAMES = {"os": "operator side", "ds": "drive side"}
 
 
@@ -93,19 +97,44 @@ def _declare() -> tuple[Tag, ...]:
         Tag("areal_mass_mg_cm2", "mg/cm²", "Areal mass at the gauge", 0, 100, _M, decimals=2),
         Tag("thickness_um", "µm", "Film thickness at the gauge", 0, 1000, _M),
         Tag("line_running", "", "Line drive running (1) or stopped (0)", 0, 1, _ST, decimals=0),
-        Tag("line_run_cmd", "", "Run command to the line drive (1 run, 0 stop)", 0, 1, _O, decimals=0),
+        Tag(
+            "line_run_cmd",
+            "",
+            "Run command to the line drive (1 run, 0 stop)",
+            0,
+            1,
+            _O,
+            decimals=0,
+        ),
         # Setpoints people enter. Ranges are the line's equipment limits; recipes narrow them.
         Tag(
-            "areal_mass_target_mg_cm2", "mg/cm²", "Target areal mass", 10, 50, _S,
-            write_role=Role.OPERATOR, decimals=2,
+            "areal_mass_target_mg_cm2",
+            "mg/cm²",
+            "Target areal mass",
+            10,
+            50,
+            _S,
+            write_role=Role.OPERATOR,
+            decimals=2,
         ),
         Tag(
-            "line_speed_sp_m_min", "m/min", "Line speed setpoint", 0, 80, _S,
+            "line_speed_sp_m_min",
+            "m/min",
+            "Line speed setpoint",
+            0,
+            80,
+            _S,
             write_role=Role.OPERATOR,
         ),
         Tag(
-            "web_width_mm", "mm", "Film width leaving nip 1", 100, 1000, _S,
-            write_role=Role.ENGINEER, decimals=0,
+            "web_width_mm",
+            "mm",
+            "Film width leaving nip 1",
+            100,
+            1000,
+            _S,
+            write_role=Role.ENGINEER,
+            decimals=0,
         ),
         # Controller corrections, shown per side on the Overview.
         Tag("line_speed_out_m_min", "m/min", "Line speed reference to the drive", 0, 100, _O),

@@ -33,6 +33,16 @@ class StartupSection(_Strict):
     line_speed_sp_m_min: float = 50.0
     web_width_mm: float = 1000.0
     running: bool = True
+    # mass fractions of the feeders, until recipes carry the formulation
+    formulation: dict[Literal["active", "carbon", "binder"], float] = Field(
+        default_factory=lambda: {"active": 0.95, "carbon": 0.03, "binder": 0.02}
+    )
+
+
+class LineSection(_Strict):
+    """Geometry of the line that the controllers need, whatever the driver."""
+
+    gauge_distance_m: float = Field(default=2.0, gt=0.05, le=20.0)  # nip to gauge, along the web
 
 
 class EmulatedSection(_Strict):
@@ -44,6 +54,7 @@ class EmulatedSection(_Strict):
 class ProfileConfig(_Strict):
     profile: ProfileSection
     startup: StartupSection = StartupSection()
+    line: LineSection = LineSection()
     emulated: EmulatedSection = EmulatedSection()
 
 
@@ -64,6 +75,12 @@ def parse_profile(text: str, path: Path) -> ProfileConfig:
         config = ProfileConfig.model_validate(raw)
     except ValidationError as exc:
         raise ProfileError(_describe(exc, path)) from None
+    fractions = config.startup.formulation
+    if set(fractions) != {"active", "carbon", "binder"} or abs(sum(fractions.values()) - 1) > 1e-6:
+        raise ProfileError(
+            f"{path}: startup.formulation: needs active, carbon and binder fractions summing to 1 "
+            f"(got {dict(fractions)})"
+        )
     for name in ("areal_mass_target_mg_cm2", "line_speed_sp_m_min", "web_width_mm"):
         try:
             tag(name).check(getattr(config.startup, name))

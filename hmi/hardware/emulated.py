@@ -24,7 +24,13 @@ class EmulatedProfile(HardwareProfile):
                 f"emulated.equipment: unknown field(s) {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(known))}"
             )
-        self.equipment = Equipment(**config.emulated.equipment)
+        # The emulated machine is as wide as the film and its gauge where the profile says,
+        # unless the equipment section deliberately says otherwise (a set-up error to train on).
+        geometry = {
+            "width_mm": config.startup.web_width_mm,
+            "gauge_distance_m": config.line.gauge_distance_m,
+        }
+        self.equipment = Equipment(**(geometry | config.emulated.equipment))
         self.material = MATERIALS[config.emulated.material]
         start = config.startup
         self.line = Line.at_steady_state(

@@ -122,7 +122,9 @@ class Runtime:
 
     # ----- the loop -----
     def _all_tags(self) -> list[str]:
-        return [t for t in names(TagKind.MEASURED) + names(TagKind.OUTPUT) + names(TagKind.SETPOINT)]
+        return [
+            t for t in names(TagKind.MEASURED) + names(TagKind.OUTPUT) + names(TagKind.SETPOINT)
+        ]
 
     def _run(self, until_s: float | None = None) -> None:
         clock, period = self.clock, self.period_s

@@ -23,7 +23,10 @@ def test_shipped_emulated_profile_is_valid():
             "[profile]\nname='x'\ndriver='emulated'\n[startup]\nline_speed_sp_m_min=120\n",
             "startup.line_speed_sp_m_min: 120.0 is outside the allowed range 0 to 80 m/min",
         ),
-        ("[profile]\nname='x'\ndriver='emulated'\n[emulated]\nmaterial='lead'\n", "emulated.material"),
+        (
+            "[profile]\nname='x'\ndriver='emulated'\n[emulated]\nmaterial='lead'\n",
+            "emulated.material",
+        ),
         ("[profile\n", "not valid TOML"),
     ],
 )
@@ -37,3 +40,20 @@ def test_bad_profiles_are_refused_naming_the_field(text, message):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ProfileError, match="cannot read hardware profile"):
         load_profile(tmp_path / "nope.toml")
+
+
+def test_formulation_must_sum_to_one():
+    text = (
+        "[profile]\nname='x'\ndriver='emulated'\n[startup]\n"
+        "formulation={active=0.9, carbon=0.03, binder=0.02}\n"
+    )
+    with pytest.raises(ProfileError, match="startup.formulation"):
+        parse_profile(text, Path("bad.toml"))
+
+
+def test_unknown_equipment_override_is_named():
+    from hmi.hardware.config import build_profile
+
+    text = "[profile]\nname='x'\ndriver='emulated'\n[emulated.equipment]\nroll_colour=3\n"
+    with pytest.raises(ProfileError, match="emulated.equipment: unknown field.*roll_colour"):
+        build_profile(parse_profile(text, Path("p.toml")))

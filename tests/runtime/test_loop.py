@@ -127,7 +127,12 @@ def test_snapshots_are_immutable_and_picklable_and_so_are_commands():
     with pytest.raises(dataclasses.FrozenInstanceError):
         snap.tick = 0
     assert pickle.loads(pickle.dumps(snap)) == snap
-    for command in (WriteSetpoint("x", 1.0, "u"), StartLine("u"), StopLine("u"), SetMode("auto", "u")):
+    for command in (
+        WriteSetpoint("x", 1.0, "u"),
+        StartLine("u"),
+        StopLine("u"),
+        SetMode("auto", "u"),
+    ):
         assert pickle.loads(pickle.dumps(command)) == command
 
 
@@ -181,7 +186,9 @@ def test_a_controller_exception_holds_the_last_outputs():
 
 def test_controller_gets_the_actual_elapsed_time():
     clock = SimClock()
-    runtime, _, controller, _ = make(lambda t, n: clock.advance(0.025) if n == 5 else None, clock=clock)
+    runtime, _, controller, _ = make(
+        lambda t, n: clock.advance(0.025) if n == 5 else None, clock=clock
+    )
     runtime.run_for(0.2)
     assert controller.dts[0] == pytest.approx(PERIOD)
     assert max(controller.dts) == pytest.approx(0.025)  # tick 5 at 0.04, the next at 0.065

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmi import __version__
-from hmi.control import LineController, LineControllerConfig
+from hmi.control import CONTROLLERS, make_controller
 from hmi.core.roles import Role
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
@@ -26,7 +26,6 @@ from hmi.security.session import Session
 APP_NAME = "dry-electrode-hmi"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROFILE = PACKAGE_ROOT / "hardware_profiles" / "emulated.toml"
-CONTROLLERS = {"pi": LineController}
 
 
 def resolve_data_dir(cli_value: str | None) -> Path:
@@ -80,12 +79,7 @@ def build_stack(
         sinks.append(historian)
     runtime = Runtime(
         profile,
-        CONTROLLERS[controller](
-            LineControllerConfig(
-                formulation=dict(config.startup.formulation),
-                gauge_distance_m=config.line.gauge_distance_m,
-            )
-        ),
+        make_controller(controller, config.startup.formulation, config.line.gauge_distance_m),
         clock=SimClock() if simulated else RealClock(),
         period_s=period_s,
         running=config.startup.running,
@@ -163,12 +157,51 @@ def _parser() -> argparse.ArgumentParser:
         default="Overview",
         help="screen to open first, e.g. Overview or Trends (default: %(default)s)",
     )
-    parser.add_subparsers(dest="command", title="subcommands", metavar="")
+    commands = parser.add_subparsers(dest="command", title="subcommands", metavar="")
+    sim = commands.add_parser("sim", help="headless scenario runs on the emulated line")
+    sim_commands = sim.add_subparsers(dest="sim_command", metavar="", required=True)
+    run = sim_commands.add_parser(
+        "run",
+        help="run a scenario file on the simulated clock, as fast as possible",
+        description="Run SCENARIO (TOML, see docs/scenarios.md) through the same runtime and "
+        "controller code as the app, on the simulated clock, and print product statistics.",
+    )
+    run.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file")
+    run.add_argument(
+        "--controller",
+        dest="sim_controller",
+        choices=sorted(CONTROLLERS),
+        default="pi",
+        help="controller to run (default: %(default)s)",
+    )
+    run.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
+
+
+def _sim_run(args: argparse.Namespace) -> int:
+    import json
+
+    from hmi.sim.runner import run_scenario, terminal_progress
+    from hmi.sim.scenario import ScenarioError, load_scenario
+
+    try:
+        scenario = load_scenario(Path(args.scenario))
+    except ScenarioError as exc:
+        print(f"hmi sim run: {exc}", file=sys.stderr)
+        return 2
+    result = run_scenario(scenario, args.sim_controller, progress=terminal_progress())
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:28} {value}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "sim":
+        return _sim_run(args)
     if args.period_ms <= 0 or args.period_ms > 1000:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2

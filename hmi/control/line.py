@@ -112,10 +112,12 @@ class LineController:
                 last = self._gap_out_um[s]
                 self._gap_out_um[s] = last + min(max_move, max(-max_move, wanted - last))
                 outputs[f"gap_{s}_sp_um"] = self._gap_out_um[s]
+                outputs[f"gap_{s}_ref_um"] = self._gap_out_um[s]  # no compensation here
 
         outputs["line_speed_out_m_min"] = sp["line_speed_sp_m_min"] if inputs.running else 0.0
         outputs["line_run_cmd"] = 1.0 if inputs.running else 0.0
         outputs["feed_total_sp_kg_h"] = total
         outputs["gap_feedback_um"] = self._feedback_um
+        outputs["feed_feedforward_kg_h"] = total
         corrections = {"feed_feedforward_kg_h": total, "gap_feedback_um": self._feedback_um}
         return ControlResult(outputs, corrections, tuple(conditions))

@@ -87,7 +87,10 @@ def _declare() -> tuple[Tag, ...]:
         name = _SIDE_NAMES[s]
         tags += [
             Tag(f"gap_{s}_um", "µm", f"Roll gap, {name} (actuator position)", 0, 1000, _M),
-            Tag(f"gap_{s}_sp_um", "µm", f"Roll gap setpoint, {name}", 0, 1000, _O),
+            Tag(f"gap_{s}_sp_um", "µm", f"Roll gap actuator setpoint, {name}", 0, 1000, _O),
+            # The gap the material should see (set-up + feedback), before the compensations
+            # of thermal growth, eccentricity and mill stretch that the actuator setpoint adds.
+            Tag(f"gap_{s}_ref_um", "µm", f"Effective gap reference, {name}", 0, 1000, _O),
             Tag(f"roll_force_{s}_kn", "kN", f"Nip 1 roll force, {name}", 0, 2000, _M),
         ]
     tags += [
@@ -127,6 +130,15 @@ def _declare() -> tuple[Tag, ...]:
             write_role=Role.OPERATOR,
         ),
         Tag(
+            "areal_mass_tolerance_pct",
+            "%",
+            "Areal mass tolerance (off-spec beyond ±)",
+            0.1,
+            20,
+            _S,
+            write_role=Role.ENGINEER,
+        ),
+        Tag(
             "web_width_mm",
             "mm",
             "Film width leaving nip 1",
@@ -140,6 +152,8 @@ def _declare() -> tuple[Tag, ...]:
         Tag("line_speed_out_m_min", "m/min", "Line speed reference to the drive", 0, 100, _O),
         Tag("gap_feedback_um", "µm", "Gap correction from the areal-mass loop", -200, 200, _O),
         Tag("feed_total_sp_kg_h", "kg/h", "Total feed from target × width × speed", 0, 4000, _O),
+        Tag("feed_feedforward_kg_h", "kg/h", "Feed feedforward (controller)", 0, 4000, _O),
+        Tag("feed_feedforward_kg_h", "kg/h", "Feed feedforward (controller)", 0, 4000, _O),
     ]
     return tuple(tags)
 

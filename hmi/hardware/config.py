@@ -32,6 +32,7 @@ class StartupSection(_Strict):
     areal_mass_target_mg_cm2: float = 30.0
     line_speed_sp_m_min: float = 50.0
     web_width_mm: float = 1000.0
+    areal_mass_tolerance_pct: float = 1.5
     running: bool = True
     # mass fractions of the feeders, until recipes carry the formulation
     formulation: dict[Literal["active", "carbon", "binder"], float] = Field(
@@ -58,6 +59,14 @@ class ProfileConfig(_Strict):
     emulated: EmulatedSection = EmulatedSection()
 
 
+STARTUP_SETPOINTS = (
+    "areal_mass_target_mg_cm2",
+    "line_speed_sp_m_min",
+    "web_width_mm",
+    "areal_mass_tolerance_pct",
+)
+
+
 def _describe(error: ValidationError, path: Path) -> str:
     lines = [f"{path}: invalid hardware profile"]
     for item in error.errors():
@@ -81,7 +90,7 @@ def parse_profile(text: str, path: Path) -> ProfileConfig:
             f"{path}: startup.formulation: needs active, carbon and binder fractions summing to 1 "
             f"(got {dict(fractions)})"
         )
-    for name in ("areal_mass_target_mg_cm2", "line_speed_sp_m_min", "web_width_mm"):
+    for name in STARTUP_SETPOINTS:
         try:
             tag(name).check(getattr(config.startup, name))
         except TagRangeError as exc:

@@ -7,7 +7,7 @@ import dataclasses
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import FEEDERS, SIDES
 from hmi.hardware.base import CommunicationError, HardwareProfile
-from hmi.hardware.config import ProfileConfig, ProfileError
+from hmi.hardware.config import STARTUP_SETPOINTS, ProfileConfig, ProfileError
 from hmi.plant import MATERIALS, Equipment, Line, LineCommands
 
 MAX_SUBSTEP_S = 0.01  # the plant integrates in steps no longer than this, whatever the tick
@@ -48,6 +48,7 @@ class EmulatedProfile(HardwareProfile):
         )
         self._connected = False
         self._last_t_s: float | None = None
+        self._link_down_until_s = -1.0
 
     def connect(self) -> None:
         self._connected = True
@@ -60,16 +61,28 @@ class EmulatedProfile(HardwareProfile):
         return self._connected
 
     def initial_setpoints(self) -> dict[str, float]:
-        s = self._config.startup
-        return {
-            "areal_mass_target_mg_cm2": s.areal_mass_target_mg_cm2,
-            "line_speed_sp_m_min": s.line_speed_sp_m_min,
-            "web_width_mm": s.web_width_mm,
-        }
+        return {name: getattr(self._config.startup, name) for name in STARTUP_SETPOINTS}
+
+    def comm_loss(self, duration_s: float) -> None:
+        """Drop the link for `duration_s` from the last read. The emulated PLC's defined safe
+        state on a lost link is hold: gaps, feed rates and speed keep their last commands."""
+        if duration_s <= 0:
+            raise ValueError(f"duration_s: {duration_s} must be > 0")
+        self._link_down_until_s = (self._last_t_s or 0.0) + duration_s
+
+    def _link_down(self) -> bool:
+        return self._last_t_s is not None and self._last_t_s < self._link_down_until_s
 
     def read(self, t_s: float) -> ProcessImage:
         if not self._connected:
             raise CommunicationError(f"{self.name}: not connected")
+        self._advance(t_s)  # the line runs on whether or not we can see it
+        if self._link_down():
+            raise CommunicationError(f"{self.name}: link timeout")
+        values = self.line.measurements()
+        return ProcessImage(t_s, values, dict.fromkeys(values, Quality.GOOD))
+
+    def _advance(self, t_s: float) -> None:
         if self._last_t_s is not None:
             remaining = t_s - self._last_t_s
             while remaining > 1e-12:
@@ -77,12 +90,10 @@ class EmulatedProfile(HardwareProfile):
                 self.line.step(dt, self._commands)
                 remaining -= dt
         self._last_t_s = t_s
-        values = self.line.measurements()
-        return ProcessImage(t_s, values, dict.fromkeys(values, Quality.GOOD))
 
     def write(self, outputs: Outputs) -> None:
-        if not self._connected:
-            raise CommunicationError(f"{self.name}: not connected")
+        if not self._connected or self._link_down():
+            raise CommunicationError(f"{self.name}: link timeout")
         v = outputs.values
         old = self._commands
         self._commands = LineCommands(

@@ -8,7 +8,6 @@ the loop never dies of it.
 
 from __future__ import annotations
 
-import math
 import queue
 import threading
 import time
@@ -78,6 +77,7 @@ class Runtime:
         self._last_result: ControlResult | None = None
         self._last_t_s: float | None = None
         self._t0: float | None = None
+        self._k = 0  # index of the next deadline: t0 + k·period
         self._wall_t0 = time.time()
 
         self._stop = threading.Event()
@@ -130,12 +130,9 @@ class Runtime:
         clock, period = self.clock, self.period_s
         if self._t0 is None:
             self._t0 = clock.now()
-            k = 0
-        else:  # resume a synchronous run where the last one ended
-            k = math.ceil((clock.now() - self._t0) / period - 1e-9)
         stop_at = None if until_s is None else clock.now() + until_s
         while not self._stop.is_set():
-            deadline = self._t0 + k * period
+            deadline = self._t0 + self._k * period
             if stop_at is not None and deadline > stop_at + 1e-9:
                 break
             clock.sleep_until(deadline)
@@ -144,9 +141,9 @@ class Runtime:
             if late >= period:  # whole deadlines were missed: count them and do not replay them
                 missed = int(late // period)
                 self._overruns += missed
-                k += missed
+                self._k += missed
             self._tick(now - self._t0, late)
-            k += 1
+            self._k += 1
 
     def _tick(self, t_s: float, late_s: float) -> None:
         self._lateness[self._ticks % len(self._lateness)] = late_s

@@ -33,17 +33,37 @@ class TrendBuffer:
             self._data[self._count % self._capacity] = row
             self._count += 1
 
-    def window(self, seconds: float) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The last `seconds` of samples in time order: (t_s array, {tag: values})."""
+    def window(
+        self, seconds: float, tags: Sequence[str] | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The last `seconds` of samples in time order: (t_s array, {tag: values}).
+
+        Only the rows in the window and the columns asked for are copied, so the writer waits
+        for a short copy, not for the whole ring.
+        """
+        names = self.tags if tags is None else tuple(tags)
+        columns = [0] + [self._column[name] for name in names]
         with self._lock:
             n = min(self._count, self._capacity)
-            end = self._count % self._capacity
-            if n < self._capacity:
-                rows = self._data[:n].copy()
+            if n == 0:
+                empty = np.empty(0)
+                return empty, {name: empty for name in names}
+            first = (self._count - n) % self._capacity  # physical row of the oldest sample
+            times = self._data[:, 0]
+            threshold = times[(self._count - 1) % self._capacity] - seconds
+            lo, hi = 0, n  # binary search over logical rows: time is monotonic in that order
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if times[(first + mid) % self._capacity] < threshold:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            start = (first + lo) % self._capacity
+            count = n - lo
+            if start + count <= self._capacity:
+                rows = self._data[start : start + count, columns]
             else:
-                rows = np.concatenate((self._data[end:], self._data[:end]))
-        if n:
-            t = rows[:, 0]
-            start = int(np.searchsorted(t, t[-1] - seconds, side="left"))
-            rows = rows[start:]
-        return rows[:, 0], {name: rows[:, col] for name, col in self._column.items()}
+                tail = self._data[start:, columns]
+                head = self._data[: count - len(tail), columns]
+                rows = np.concatenate((tail, head))
+        return rows[:, 0], {name: rows[:, i + 1] for i, name in enumerate(names)}

@@ -7,10 +7,19 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from hmi.app import Stack
+from hmi.runtime.loop import Runtime
+from hmi.runtime.service import LineService
+
+
+class Stack(Protocol):
+    """What the GUI needs of `hmi.app.Stack` (hmi.ui may not import hmi.app: layers)."""
+
+    runtime: Runtime
+    service: LineService
+
+    def close(self) -> None: ...
 
 
 def self_test_failures(stack: Stack, seconds: float) -> list[str]:
@@ -21,7 +30,9 @@ def self_test_failures(stack: Stack, seconds: float) -> list[str]:
         return ["the control loop published no snapshot"]
     expected = seconds / stack.runtime.period_s
     if snap.tick < 0.5 * expected:
-        failures.append(f"loop ran {snap.tick} ticks in {seconds:g} s, expected about {expected:.0f}")
+        failures.append(
+            f"loop ran {snap.tick} ticks in {seconds:g} s, expected about {expected:.0f}"
+        )
     if snap.timing.faults:
         failures.append(f"{snap.timing.faults} faults in the loop: {', '.join(snap.messages)}")
     target = snap.value("areal_mass_target_mg_cm2")
@@ -81,7 +92,9 @@ def run_gui(stack: Stack, args: argparse.Namespace) -> int:
     if args.self_test:
         QTimer.singleShot(int(args.self_test_seconds * 1000), finish_self_test)
     elif args.screenshot:
-        QTimer.singleShot(int(args.screenshot_after * 1000), lambda: (save_screenshot(), app.quit()))
+        QTimer.singleShot(
+            int(args.screenshot_after * 1000), lambda: (save_screenshot(), app.quit())
+        )
     try:
         app.exec()
     finally:

@@ -32,7 +32,12 @@ class ScriptedProfile(HardwareProfile):
         return self._connected
 
     def initial_setpoints(self) -> dict[str, float]:
-        return {"areal_mass_target_mg_cm2": 30.0, "line_speed_sp_m_min": 50.0, "web_width_mm": 1000}
+        return {
+            "areal_mass_target_mg_cm2": 30.0,
+            "line_speed_sp_m_min": 50.0,
+            "web_width_mm": 1000,
+            "areal_mass_tolerance_pct": 1.5,
+        }
 
     def read(self, t_s: float) -> ProcessImage:
         self.read_times.append(t_s)

@@ -217,3 +217,12 @@ def test_threaded_runtime_takes_commands_and_stops():
     finally:
         runtime.stop()
     assert not runtime.is_alive
+
+
+def test_consecutive_synchronous_runs_neither_repeat_nor_skip_a_tick():
+    runtime, profile, _, _ = make()
+    runtime.run_for(0.3)
+    runtime.run_for(0.2)
+    runtime.run_for(0.05)
+    times = np.array(profile.read_times)
+    np.testing.assert_allclose(times, np.arange(56) * PERIOD, atol=1e-9)

@@ -21,3 +21,18 @@ def test_missing_values_are_nan_and_empty_buffer_is_empty():
     buf.append(0.0, {"a": 1.0})
     t, v = buf.window(5)
     assert v["a"][0] == 1.0 and np.isnan(v["b"][0])
+
+
+def test_window_of_selected_tags_matches_the_full_window():
+    buf = TrendBuffer(["a", "b", "c"], capacity=64)
+    for i in range(150):  # wrapped more than twice
+        buf.append(i * 0.5, {"a": float(i), "b": 2.0 * i, "c": 3.0 * i})
+    for seconds in (0.0, 1.0, 7.3, 31.5, 1000.0):
+        t_all, v_all = buf.window(seconds)
+        t, v = buf.window(seconds, ["c", "a"])
+        np.testing.assert_array_equal(t, t_all)
+        assert list(v) == ["c", "a"]
+        np.testing.assert_array_equal(v["c"], v_all["c"])
+        np.testing.assert_array_equal(v["a"], v_all["a"])
+        assert t[0] >= t_all[-1] - seconds
+    assert len(buf.window(1000.0)[0]) == 64

@@ -1,0 +1,1 @@
+"""Scenario runs: the emulated line, the runtime and a controller on the simulated clock."""

@@ -1,0 +1,201 @@
+"""Scenario files (TOML): a recipe, a duration and a timed list of disturbance events.
+
+Validated by pydantic; a file with an unknown event type, a missing field or a value out of
+range is refused with a message naming the event and the field. See docs/scenarios.md.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from hmi.core.tags import tag
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be run; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _range(name: str) -> dict[str, float]:
+    t = tag(name)
+    return {"ge": t.low, "le": t.high}
+
+
+class ScenarioSection(_Strict):
+    name: str = Field(min_length=1)
+    duration_s: float = Field(gt=0, le=7 * 24 * 3600)
+    seed: int = Field(default=0, ge=0)
+    startup_s: float = Field(default=0.0, ge=0)  # excluded from the statistics
+    # an event has settled when the areal-mass error stays within this band (default: a third
+    # of the recipe's tolerance)
+    settle_band_pct: float | None = Field(default=None, gt=0, le=20)
+
+
+class RecipeSection(_Strict):
+    material: Literal["LFP", "NMC", "graphite"] = "LFP"
+    areal_mass_mg_cm2: float = Field(**_range("areal_mass_target_mg_cm2"))
+    width_mm: float = Field(default=1000.0, **_range("web_width_mm"))
+    line_speed_m_min: float = Field(gt=0, le=tag("line_speed_sp_m_min").high)
+    tolerance_pct: float = Field(default=1.5, gt=0, le=20)
+
+
+class _Event(_Strict):
+    at_s: float = Field(ge=0)
+
+
+class BulkDensityStep(_Event):
+    type: Literal["bulk_density_step"]
+    magnitude: float = Field(ge=-0.5, le=0.5)  # fraction, 0.05 = +5 %
+
+
+class PowderLot(_Event):
+    type: Literal["powder_lot"]
+    magnitude: float = Field(ge=-0.5, le=0.5)  # fraction of compaction resistance
+
+
+class RollTemperatureStep(_Event):
+    type: Literal["roll_temperature_step"]
+    magnitude: float = Field(ge=-50, le=50)  # K
+
+
+class Eccentricity(_Event):
+    type: Literal["eccentricity"]
+    amplitude_um: float = Field(ge=0, le=20)
+
+
+class GaugeNoise(_Event):
+    type: Literal["gauge_noise"]
+    sigma_pct: float = Field(ge=0, le=10)
+
+
+class GaugeFault(_Event):
+    type: Literal["gauge_fault"]
+    mode: Literal["stuck", "nan", "spike", "offset"]
+    duration_s: float = Field(gt=0, le=3600)
+    magnitude: float = Field(default=0.0, ge=-50, le=50)  # % of reading (spike, offset)
+
+
+class FeederBridging(_Event):
+    type: Literal["feeder_bridging"]
+    feeder: Literal["active", "carbon", "binder"]
+    severity: float = Field(ge=0, le=1)
+    duration_s: float = Field(gt=0, le=3600)
+
+
+class FeederRefill(_Event):
+    type: Literal["feeder_refill"]
+    feeder: Literal["active", "carbon", "binder"]
+
+
+class SpeedChange(_Event):
+    type: Literal["speed_change"]
+    line_speed_m_min: float = Field(gt=0, le=tag("line_speed_sp_m_min").high)
+
+
+class GradeChange(_Event):
+    type: Literal["grade_change"]
+    areal_mass_mg_cm2: float = Field(**_range("areal_mass_target_mg_cm2"))
+
+
+class CommLoss(_Event):
+    type: Literal["comm_loss"]
+    duration_s: float = Field(gt=0, le=600)
+
+
+class HydraulicNullShift(_Event):
+    type: Literal["hydraulic_null_shift"]
+    side: Literal["os", "ds"]
+    magnitude_um: float = Field(ge=-50, le=50)
+
+
+class GapSensorDrift(_Event):
+    type: Literal["gap_sensor_drift"]
+    side: Literal["os", "ds"]
+    rate_um_per_min: float = Field(ge=-10, le=10)
+
+
+Event = Annotated[
+    BulkDensityStep
+    | PowderLot
+    | RollTemperatureStep
+    | Eccentricity
+    | GaugeNoise
+    | GaugeFault
+    | FeederBridging
+    | FeederRefill
+    | SpeedChange
+    | GradeChange
+    | CommLoss
+    | HydraulicNullShift
+    | GapSensorDrift,
+    Field(discriminator="type"),
+]
+
+# Events that act on the setpoints or the link rather than on the plant's physics.
+RUNTIME_EVENTS = ("speed_change", "grade_change", "comm_loss")
+
+
+class Scenario(_Strict):
+    scenario: ScenarioSection
+    recipe: RecipeSection
+    equipment: dict[str, float] = Field(default_factory=dict)  # plant equipment overrides
+    events: tuple[Event, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_times(self) -> Scenario:
+        s = self.scenario
+        if s.startup_s >= s.duration_s:
+            raise ValueError(f"scenario.startup_s ({s.startup_s:g}) must be below duration_s")
+        for i, event in enumerate(self.events):
+            if event.at_s > s.duration_s:
+                raise ValueError(
+                    f"events[{i}] ({event.type}).at_s: {event.at_s:g} s is after the end of the "
+                    f"scenario ({s.duration_s:g} s)"
+                )
+        return self
+
+    def timeline(self) -> list[Event]:
+        return sorted(self.events, key=lambda e: e.at_s)
+
+
+def _describe(error: ValidationError, raw: dict, path: Path) -> str:
+    lines = [f"{path}: invalid scenario"]
+    events = raw.get("events") if isinstance(raw.get("events"), list) else []
+    for item in error.errors():
+        loc = list(item["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+            index = loc[1]
+            kind = events[index].get("type", "?") if index < len(events) else "?"
+            rest = [str(p) for p in loc[3:]] if len(loc) > 2 else []
+            where = f"events[{index}] (type={kind})" + (f": {'.'.join(rest)}" if rest else "")
+        else:
+            where = ".".join(str(p) for p in loc) or "(file)"
+        lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def parse_scenario(text: str, path: Path) -> Scenario:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_describe(exc, raw, path)) from None
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario: {exc.strerror}") from None
+    return parse_scenario(text, Path(path))

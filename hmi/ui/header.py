@@ -1,0 +1,118 @@
+"""The header: line state, mode, recipe, alarm banner, user, clock and loop health."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from hmi.runtime.snapshot import Snapshot, TickStats
+from hmi.security.session import Session
+from hmi.ui.theme import set_state
+
+NO_DATA = "NO DATA"
+
+
+def clock_text(wall_time: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(wall_time))
+
+
+def health_text(timing: TickStats) -> str:
+    text = f"loop p99 {timing.lateness_p99_ms:.1f} ms · overruns {timing.overruns}"
+    if timing.faults:
+        text += f" · faults {timing.faults}"
+    return text
+
+
+def health_abnormal(timing: TickStats) -> bool:
+    """Ticks starting later than half a period (p99) mean the loop is starved."""
+    return timing.lateness_p99_ms > 500.0 * timing.period_s
+
+
+class _Tile(QWidget):
+    """A small caption over a value."""
+
+    def __init__(self, caption: str, value_name: str = "headerValue") -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        top = QLabel(caption.upper())
+        top.setObjectName("headerCaption")
+        self.value = QLabel(NO_DATA)
+        self.value.setObjectName(value_name)
+        layout.addWidget(top)
+        layout.addWidget(self.value)
+
+    def set(self, text: str, state: str = "normal") -> None:
+        if self.value.text() != text:
+            self.value.setText(text)
+        set_state(self.value, state)
+
+
+class HeaderBar(QFrame):
+    def __init__(
+        self,
+        session: Session,
+        clock: Callable[[], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        self.setFixedHeight(76)
+        self._session = session
+        self._clock = clock
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(24)
+
+        self.state = _Tile("Line")
+        self.state.setMinimumWidth(118)
+        self.mode = _Tile("Mode")
+        self.mode.setMinimumWidth(90)
+        self.recipe = _Tile("Recipe")
+        self.alarms = QLabel("No active alarms")  # the alarm banner lands here
+        self.alarms.setObjectName("alarmBanner")
+        self.alarms.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        self.alarms.setMinimumWidth(160)
+        self.user = _Tile("User")
+
+        right = QVBoxLayout()
+        right.setSpacing(0)
+        self.clock = QLabel("--:--:--")
+        self.clock.setObjectName("headerClock")
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.health = QLabel("")
+        self.health.setObjectName("headerSmall")
+        self.health.setAlignment(Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.clock)
+        right.addWidget(self.health)
+
+        for tile in (self.state, self.mode, self.recipe):
+            layout.addWidget(tile)
+        layout.addWidget(self.alarms, 1)
+        layout.addWidget(self.user)
+        layout.addLayout(right)
+
+    def update_from(self, snapshot: Snapshot | None) -> None:
+        role = self._session.role.label
+        self.user.set(f"{self._session.user} · {role}")
+        if snapshot is None:
+            for tile in (self.state, self.mode, self.recipe):
+                tile.set(NO_DATA, "bad")
+            self._set_clock(self._clock() if self._clock else "--:--:--")
+            return
+        self.state.set("RUNNING" if snapshot.running else "STOPPED")
+        self.mode.set(snapshot.mode.upper())
+        self.recipe.set(snapshot.recipe_name or "(none)")
+        self._set_clock(self._clock() if self._clock else clock_text(snapshot.wall_time))
+        health = health_text(snapshot.timing)
+        if self.health.text() != health:
+            self.health.setText(health)
+        set_state(self.health, "deviation" if health_abnormal(snapshot.timing) else "normal")
+
+    def _set_clock(self, text: str) -> None:
+        if self.clock.text() != text:
+            self.clock.setText(text)

@@ -1,0 +1,41 @@
+"""What every screen is: a widget refreshed from a snapshot, only while it is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from hmi.runtime.service import LineService
+from hmi.runtime.snapshot import Snapshot
+from hmi.runtime.trend import TrendBuffer
+from hmi.ui.widgets import Notify
+
+
+@dataclass(frozen=True)
+class ScreenContext:
+    """What a screen may use: the service to act, the trend buffer to plot, a status line."""
+
+    service: LineService
+    trend: TrendBuffer
+    notify: Notify  # (message, is_error) -> shown in the status line
+
+
+class Screen(QWidget):
+    """Base of the screens. The main window calls `refresh` on the visible screen only."""
+
+    def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.update_count = 0  # refreshes received: stays flat while the screen is hidden
+
+    def refresh(self, snapshot: Snapshot | None) -> None:
+        self.update_count += 1
+        self.update_from(snapshot)
+
+    def update_from(self, snapshot: Snapshot | None) -> None:
+        raise NotImplementedError
+
+
+ScreenFactory = Callable[[ScreenContext], Screen]

@@ -1,0 +1,186 @@
+"""High-performance HMI theme (ISA-101 style): greys for the normal, colour only for the abnormal.
+
+Colours, fonts and the style sheet are declared here once; widgets pick them up through
+object names (``#value``, ``#panel``…) and the dynamic ``state`` property, so a widget turns
+abnormal by ``set_state(widget, "bad")`` and never builds a style sheet of its own.
+
+A site may override the built-in rules with ``resources/theme/hmi.qss`` (appended last).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
+
+FONT_FAMILIES: Final = ["Segoe UI", "Noto Sans", "DejaVu Sans", "Arial", "sans-serif"]
+OVERRIDE_QSS: Final = Path(__file__).resolve().parents[2] / "resources" / "theme" / "hmi.qss"
+
+# Normal state: greys only.
+BACKGROUND: Final = "#c9cbcd"  # screen background (ISA-101 mid grey)
+PANEL: Final = "#dfe0e1"  # section panels
+PANEL_BORDER: Final = "#a3a6a9"
+HEADER: Final = "#b4b7ba"
+VALUE_BG: Final = "#eeeff0"
+VALUE_BORDER: Final = "#9a9da0"
+ENTRY_BG: Final = "#fbfbfb"  # fields the operator can tap to change
+TEXT: Final = "#1b1d1f"
+TEXT_MUTED: Final = "#44484c"
+BUTTON: Final = "#c3c6c9"
+BUTTON_PRESSED: Final = "#a9adb1"
+BUTTON_ACTIVE: Final = "#4c5257"  # the selected screen, the line's current state
+BUTTON_ACTIVE_TEXT: Final = "#ffffff"
+
+# Abnormal states: the only colours on the screen.
+BAD_QUALITY: Final = "#c000c0"  # magenta: value not trustworthy (bad quality, NaN, no data)
+BAD_QUALITY_BG: Final = "#f6dcf6"
+DEVIATION: Final = "#f2b300"  # amber: value beyond its tolerance
+DEVIATION_TEXT: Final = "#1b1d1f"
+ALARM: Final = "#d01010"  # red: reserved for alarms
+
+# Trend curves: process values solid, setpoints dashed; dark grey, dark blue, black.
+PLOT_BG: Final = "#eceded"
+GRID: Final = "#9ea2a6"
+CURVE_A: Final = "#1b1d1f"
+CURVE_B: Final = "#1f4e9a"
+CURVE_C: Final = "#6b6f73"
+
+VALUE_PX: Final = 22
+LABEL_PX: Final = 14
+TITLE_PX: Final = 15
+
+STATES: Final = ("normal", "bad", "deviation")
+
+
+def _qss() -> str:
+    return f"""
+* {{ font-size: {LABEL_PX}px; color: {TEXT}; }}
+QMainWindow, QDialog, #screenArea {{ background: {BACKGROUND}; }}
+QToolTip {{ background: {ENTRY_BG}; color: {TEXT}; border: 1px solid {PANEL_BORDER}; }}
+
+#header {{ background: {HEADER}; border-bottom: 1px solid {PANEL_BORDER}; }}
+#headerCaption {{ font-size: 12px; color: {TEXT_MUTED}; letter-spacing: 1px; }}
+#headerValue {{ font-size: 19px; font-weight: 600; }}
+#headerClock {{ font-size: 26px; font-weight: 600; }}
+#headerSmall {{ font-size: 12px; color: {TEXT_MUTED}; }}
+#headerSmall[state="deviation"] {{ background: {DEVIATION}; color: {DEVIATION_TEXT}; }}
+#headerValue[state="bad"] {{ color: {BAD_QUALITY}; }}
+#alarmBanner {{
+    background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 3px;
+    color: {TEXT_MUTED}; font-size: 15px; padding: 0 12px;
+}}
+
+#panel {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 4px; }}
+#panelTitle {{ font-size: {TITLE_PX}px; font-weight: 700; letter-spacing: 1px; color: {TEXT}; }}
+#groupTitle {{ font-size: {LABEL_PX}px; font-weight: 700; color: {TEXT}; padding-top: 4px; }}
+#columnTitle {{ font-size: 13px; font-weight: 700; color: {TEXT_MUTED}; }}
+#caption {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
+#unit {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
+#flowArrow {{ font-size: 22px; color: {TEXT_MUTED}; }}
+
+#value {{
+    font-size: {VALUE_PX}px; font-weight: 600; background: {VALUE_BG};
+    border: 1px solid {VALUE_BORDER}; border-radius: 2px; padding: 1px 6px;
+}}
+#value[state="bad"] {{
+    color: {BAD_QUALITY}; background: {BAD_QUALITY_BG}; border: 2px solid {BAD_QUALITY};
+}}
+#value[state="deviation"] {{
+    color: {DEVIATION_TEXT}; background: {DEVIATION}; border: 2px solid #8a6500;
+}}
+
+QPushButton {{
+    background: {BUTTON}; border: 1px solid {VALUE_BORDER}; border-radius: 4px;
+    padding: 6px 14px; font-size: 16px; font-weight: 600;
+}}
+QPushButton:pressed {{ background: {BUTTON_PRESSED}; }}
+QPushButton:focus {{ border: 2px dashed {TEXT}; }}
+QPushButton:disabled {{ color: #8a8d90; }}
+QPushButton:checked, QPushButton[active="true"] {{
+    background: {BUTTON_ACTIVE}; color: {BUTTON_ACTIVE_TEXT}; border-color: {BUTTON_ACTIVE};
+}}
+#navButton {{ font-size: 18px; min-width: 150px; }}
+#commandButton {{ font-size: 20px; min-width: 150px; letter-spacing: 1px; }}
+
+#setpoint {{
+    background: {ENTRY_BG}; border: 2px solid {TEXT_MUTED}; border-radius: 3px;
+    font-size: {VALUE_PX}px; font-weight: 600; text-align: right; padding: 1px 8px;
+}}
+#setpoint:pressed {{ background: {BUTTON_PRESSED}; }}
+#setpoint[state="bad"] {{ color: {BAD_QUALITY}; border-color: {BAD_QUALITY}; }}
+
+#navBar {{ background: {HEADER}; border-top: 1px solid {PANEL_BORDER}; }}
+#statusLine {{ font-size: 14px; color: {TEXT}; padding: 0 10px; }}
+#statusLine[state="deviation"] {{
+    background: {DEVIATION}; border: 1px solid #8a6500; border-radius: 3px;
+}}
+
+#keypadTitle {{ font-size: 19px; font-weight: 700; }}
+#keypadInfo {{ font-size: 15px; color: {TEXT_MUTED}; }}
+#keypadEdit {{
+    font-size: 30px; font-weight: 600; background: {ENTRY_BG};
+    border: 2px solid {TEXT_MUTED}; border-radius: 3px; padding: 4px 8px;
+}}
+#keypadError {{
+    font-size: 15px; color: {TEXT}; background: {DEVIATION}; border: 1px solid #8a6500;
+    border-radius: 3px; padding: 6px;
+}}
+#keypadKey {{ font-size: 24px; min-width: 84px; min-height: 60px; }}
+#keypadAction {{ font-size: 18px; min-width: 84px; min-height: 60px; }}
+
+#plotTitle {{ font-size: {LABEL_PX}px; font-weight: 700; }}
+#legend {{ font-size: 13px; color: {TEXT_MUTED}; }}
+"""
+
+
+def stylesheet() -> str:
+    """The built-in rules, followed by the site override file if there is one."""
+    text = _qss()
+    try:
+        text += "\n" + OVERRIDE_QSS.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    return text
+
+
+def font() -> QFont:
+    result = QFont()
+    result.setFamilies(FONT_FAMILIES)
+    result.setPixelSize(LABEL_PX)
+    return result
+
+
+def apply_theme(target: QApplication | QWidget) -> None:
+    """Set the theme's font and style sheet on the application (or one top-level widget)."""
+    target.setFont(font())
+    target.setStyleSheet(stylesheet())
+    if isinstance(target, QApplication):
+        target.setProperty("hmiTheme", True)
+
+
+def theme_applied_to_app() -> bool:
+    app = QApplication.instance()
+    return bool(app is not None and app.property("hmiTheme"))
+
+
+def set_state(widget: QWidget, state: str) -> None:
+    """Switch a widget's style state (normal / bad / deviation); repolishes only on change."""
+    if widget.property("state") == state:
+        return
+    widget.setProperty("state", state)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+def set_active(widget: QWidget, active: bool) -> None:
+    """Mark a button as showing the current state (e.g. RUN while the line runs)."""
+    value = "true" if active else "false"
+    if widget.property("active") == value:
+        return
+    widget.setProperty("active", value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

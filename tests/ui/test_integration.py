@@ -1,0 +1,62 @@
+"""The window on the real runtime (emulated line, simulated clock): what the overview shows is
+the runtime's snapshot, and a setpoint entered in the keypad reaches the loop."""
+
+import pytest
+
+
+def _plant_ready() -> bool:
+    try:
+        from hmi.plant import Line  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(
+    not _plant_ready(), reason="hmi.plant (the emulated line, with Line) has not landed yet"
+)
+
+
+@pytest.fixture
+def stack(qtbot):
+    from hmi.ui.main_window import MainWindow
+    from tests.ui.real_stack import build
+
+    runtime, service = build()
+    runtime.run_for(2.0)
+    window = MainWindow(service, runtime.trend)
+    window.timer.stop()
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh()
+    return runtime, window
+
+
+def test_overview_shows_the_runtime_snapshot(stack):
+    runtime, window = stack
+    snap = runtime.latest()
+    overview = window.screens["Overview"]
+    assert overview.field("areal_mass_mg_cm2").text() == f"{snap.value('areal_mass_mg_cm2'):.2f}"
+    assert overview.field("gap_os_um").text() == f"{snap.value('gap_os_um'):.1f}"
+    assert window.header.state.value.text() == "RUNNING"
+    assert window.header.recipe.value.text() == snap.recipe_name
+
+
+def test_a_line_speed_entered_in_the_keypad_reaches_the_loop(stack):
+    runtime, window = stack
+    dialog = window.screens["Overview"].setpoint("line_speed_sp_m_min").open_keypad()
+    dialog.press("42.5")
+    dialog.confirm()
+    assert not dialog.isVisible()
+    runtime.run_for(0.05)
+    assert runtime.latest().values["line_speed_sp_m_min"] == 42.5
+    window.refresh()
+    assert window.screens["Overview"].field("line_speed_sp_m_min").text() == "42.5"
+
+
+def test_trends_plot_the_runtime_trend(stack):
+    runtime, window = stack
+    window.show_screen("Trends")
+    x, y = window.screens["Trends"].curves["areal_mass_mg_cm2"].getData()
+    assert len(x) > 100 and x[-1] == 0.0
+    assert y[-1] == pytest.approx(runtime.latest().value("areal_mass_mg_cm2"))

@@ -64,30 +64,50 @@ def run_gui(stack: Stack, args: argparse.Namespace) -> int:
     result = {"code": 0}
 
     def save_screenshot() -> None:
-        if args.screenshot:
-            window.refresh()
-            path = Path(args.screenshot)
+        if not args.screenshot:
+            return
+        window.refresh()
+        path = Path(args.screenshot)
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if not window.grab().save(str(path)):
+            saved = window.grab().save(str(path))
+        except OSError as exc:
+            saved = False
+            print(f"hmi: could not save screenshot to {path}: {exc}", file=sys.stderr)
+        else:
+            if not saved:
                 print(f"hmi: could not save screenshot to {path}", file=sys.stderr)
-                result["code"] = 1
+        if not saved:
+            result["code"] = 1
 
     def finish_self_test() -> None:
-        save_screenshot()
-        failures = self_test_failures(stack, args.self_test_seconds)
-        snap = stack.runtime.latest()
-        if snap is not None:
-            t = snap.timing
-            print(
-                f"self-test: {snap.tick} ticks, lateness p50 {t.lateness_p50_ms:.2f} ms "
-                f"p99 {t.lateness_p99_ms:.2f} ms max {t.lateness_max_ms:.2f} ms, "
-                f"overruns {t.overruns}, areal mass {snap.value('areal_mass_mg_cm2'):.3f} mg/cm²"
-            )
-        for failure in failures:
-            print(f"self-test FAILED: {failure}", file=sys.stderr)
-        if failures:
+        try:
+            save_screenshot()
+            failures = self_test_failures(stack, args.self_test_seconds)
+            snap = stack.runtime.latest()
+            if snap is not None:
+                t = snap.timing
+                print(
+                    f"self-test: {snap.tick} ticks, lateness p50 {t.lateness_p50_ms:.2f} ms "
+                    f"p99 {t.lateness_p99_ms:.2f} ms max {t.lateness_max_ms:.2f} ms, "
+                    f"overruns {t.overruns}, "
+                    f"areal mass {snap.value('areal_mass_mg_cm2'):.3f} mg/cm²"
+                )
+            for failure in failures:
+                print(f"self-test FAILED: {failure}", file=sys.stderr)
+            if failures:
+                result["code"] = 1
+        except Exception as exc:  # a self-test that cannot finish has failed; never hang
+            print(f"self-test FAILED: {exc!r}", file=sys.stderr)
             result["code"] = 1
-        app.quit()
+        finally:
+            app.quit()
+
+    def screenshot_and_quit() -> None:
+        try:
+            save_screenshot()
+        finally:
+            app.quit()
 
     if args.self_test:
         QTimer.singleShot(int(args.self_test_seconds * 1000), finish_self_test)

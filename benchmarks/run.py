@@ -22,21 +22,34 @@ import numpy as np  # noqa: E402
 
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
 
-CASES = {
+CASES: dict[str, tuple[str, float] | None] = {
     "headless": None,  # no window: the loop alone
-    "gui_idle": "Overview",  # window open, Overview refreshing at the UI rate
-    "trends_animating": "Trends",  # Trends screen visible, curves redrawn at the UI rate
+    "gui_idle": ("Overview", 0),  # window open, Overview refreshing at the UI rate
+    "trends_animating": ("Trends", 60),  # Trends visible, 1 min window, redrawn at the UI rate
+    "trends_10min": ("Trends", 600),  # the longest window: ten times the points per curve
 }
 
 
-def run_case(name: str, screen: str | None, seconds: float, data_dir: Path) -> dict:
+def prefill_trend(stack, seconds: float = 600.0) -> None:
+    """Fill the trend ring with `seconds` of noisy history, so a long window draws as many
+    points as it would after running that long."""
+    rng = np.random.default_rng(0)
+    stack.profile.connect()
+    base = dict(stack.profile.read(0.0).values)
+    period = stack.runtime._trend_period_s
+    for t in np.arange(-seconds, 0, period):
+        row = {k: v * (1 + 0.002 * rng.standard_normal()) for k, v in base.items()}
+        stack.runtime.trend.append(float(t), row)
+
+
+def run_case(name: str, view: tuple[str, float] | None, seconds: float, data_dir: Path) -> dict:
     stack = build_stack(DEFAULT_PROFILE, data_dir / name)
     runtime = stack.runtime
     # keep every tick's lateness of the run for the percentiles, not the default 60 s window
     runtime._lateness = np.zeros(int(seconds / runtime.period_s) + 200)
     frames = redraws = 0
     try:
-        if screen is None:
+        if view is None:
             runtime.start()
             time.sleep(seconds)
         else:
@@ -46,11 +59,15 @@ def run_case(name: str, screen: str | None, seconds: float, data_dir: Path) -> d
             from hmi.ui.main_window import MainWindow
             from hmi.ui.theme import apply_theme
 
+            prefill_trend(stack)
             app = QApplication.instance() or QApplication([])
             apply_theme(app)
             window = MainWindow(stack.service, runtime.trend)
             window.resize(1280, 800)
-            window.show_screen(screen)
+            screen_name, window_s = view
+            window.show_screen(screen_name)
+            if window_s:
+                window.current_screen().set_window(window_s)
             window.show()
             runtime.start()
             QTimer.singleShot(int(seconds * 1000), app.quit)

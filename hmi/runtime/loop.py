@@ -47,7 +47,8 @@ class Runtime:
         running: bool = True,
         recipe_name: str = "",
         trend_tags: Sequence[str] | None = None,
-        trend_capacity: int = 60_000,
+        trend_period_s: float = 0.1,
+        trend_capacity: int = 12_000,
         stats_window: int = 6_000,
         sinks: Iterable[SampleSink] = (),
     ) -> None:
@@ -68,7 +69,11 @@ class Runtime:
         self._sinks = list(sinks)
         self._measured = names(TagKind.MEASURED) + names(TagKind.STATUS)
 
-        self.trend = TrendBuffer(trend_tags or tuple(t for t in self._all_tags()), trend_capacity)
+        # Trends sample at 10 Hz, not every tick: a screen shows at most ~1200 points across,
+        # and every point copied and drawn is GIL time taken from this loop.
+        self.trend = TrendBuffer(trend_tags or tuple(self._all_tags()), trend_capacity)
+        self._trend_period_s = trend_period_s
+        self._next_trend_t = 0.0
         self._lateness = np.zeros(stats_window)
         self._ticks = 0
         self._overruns = 0
@@ -203,7 +208,9 @@ class Runtime:
             timing=self._timing(),
             messages=tuple(self._messages),
         )
-        self.trend.append(t_s, values)
+        if t_s >= self._next_trend_t - 1e-9:
+            self.trend.append(t_s, values)
+            self._next_trend_t = t_s + self._trend_period_s
         for sink in self._sinks:
             try:
                 sink.offer(t_s, wall, values, image.quality)

@@ -226,3 +226,12 @@ def test_consecutive_synchronous_runs_neither_repeat_nor_skip_a_tick():
     runtime.run_for(0.05)
     times = np.array(profile.read_times)
     np.testing.assert_allclose(times, np.arange(56) * PERIOD, atol=1e-9)
+
+
+def test_trend_samples_at_its_own_period_not_every_tick():
+    runtime, profile, _, _ = make(trend_period_s=0.1)
+    profile.value = 31.0
+    runtime.run_for(1.0)  # ticks 0.00 … 1.00
+    t, v = runtime.trend.window(10)
+    np.testing.assert_allclose(t, np.arange(11) * 0.1, atol=1e-9)
+    assert (v["areal_mass_mg_cm2"] == 31.0).all()

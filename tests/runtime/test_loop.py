@@ -235,3 +235,19 @@ def test_trend_samples_at_its_own_period_not_every_tick():
     t, v = runtime.trend.window(10)
     np.testing.assert_allclose(t, np.arange(11) * 0.1, atol=1e-9)
     assert (v["areal_mass_mg_cm2"] == 31.0).all()
+
+
+def test_starting_the_thread_shortens_the_gil_switch_interval():
+    import sys
+
+    from hmi.runtime.loop import GIL_SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    runtime, *_ = make()
+    try:
+        sys.setswitchinterval(0.005)  # CPython's default
+        runtime.start()
+        assert sys.getswitchinterval() <= GIL_SWITCH_INTERVAL_S
+    finally:
+        runtime.stop()
+        sys.setswitchinterval(before)

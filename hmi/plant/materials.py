@@ -6,6 +6,11 @@ Compaction law (Meyer/Kwade form) used by the nip, with q the line load in kN/mm
 
 Nip intake at a full bank: m0 [mg/cm²] = c_intake · ρ_bulk [g/cm³] · S_eff [µm] · 0.1.
 
+Springback: the film leaving a nip relaxes elastically, thickness_out = h · (1 + springback_frac)
+at unchanged areal mass (LFP 3 %, NMC 2.5 %: hard particles store less strain than the PTFE
+network around them; graphite 4 %: flakes recover more). The PTFE content is
+`fraction_binder` (fibrillates in the mixer above ~19 °C, see mixer.py).
+
 The LFP preset is the calibrated one: c_intake = 3.95 gives 30 mg/cm² at an ~80 µm unloaded
 gap with the bank intake factor φ ≈ 0.95 (bank at 3 × the intake scale). The NMC and graphite
 presets use literature-typical densities and porosities; their c_intake and γ are plausible
@@ -31,6 +36,8 @@ class Material:
     bulk_density_g_cm3: poured density of the powder in the bank (ρ_bulk).
     fraction_active/carbon/binder: mass fractions of the formulation, summing to 1.
     intake_coefficient: c_intake, film mass drawn in per unit of ρ_bulk · S_eff.
+    springback_frac: elastic recovery of the film thickness after a nip (default 0.03).
+    foil: current collector it is laminated onto, "Al" (cathode) or "Cu" (anode).
     """
 
     name: str
@@ -43,8 +50,14 @@ class Material:
     fraction_carbon: float
     fraction_binder: float
     intake_coefficient: float
+    springback_frac: float = 0.03
+    foil: str = "Al"
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.springback_frac < 0.5:
+            raise ValueError(f"{self.name}: need 0 <= springback_frac < 0.5")
+        if self.foil not in ("Al", "Cu"):
+            raise ValueError(f"{self.name}: foil must be 'Al' or 'Cu'")
         if not 0.0 <= self.eps_min < self.eps0 < 1.0:
             raise ValueError(f"{self.name}: need 0 <= eps_min < eps0 < 1")
         for field_name in (
@@ -83,6 +96,7 @@ LFP = Material(
     fraction_carbon=0.03,
     fraction_binder=0.02,
     intake_coefficient=3.95,  # 30 mg/cm² / (0.950 · 1.0 g/cm³ · 80 µm · 0.1)
+    springback_frac=0.03,
 )
 
 NMC = Material(
@@ -96,6 +110,7 @@ NMC = Material(
     fraction_carbon=0.02,
     fraction_binder=0.02,
     intake_coefficient=3.5,  # ~48 mg/cm² at 80 µm
+    springback_frac=0.025,
 )
 
 GRAPHITE = Material(
@@ -109,6 +124,8 @@ GRAPHITE = Material(
     fraction_carbon=0.01,
     fraction_binder=0.03,
     intake_coefficient=4.0,  # ~23 mg/cm² at 80 µm, ~16 mg/cm² at 56 µm
+    springback_frac=0.04,
+    foil="Cu",
 )
 
 MATERIALS: dict[str, Material] = {m.name: m for m in (LFP, NMC, GRAPHITE)}

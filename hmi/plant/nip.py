@@ -12,6 +12,15 @@ agree on the film:
     ε(q) = ε_min + (ε0 − ε_min) · exp(−q / γ),  q = F / w (line load, w = side width in mm)
     ρ_true · (1 − ε(q)) · h · 0.1 = m_f
 
+Springback: the film leaving the nip relaxes elastically at unchanged areal mass,
+
+    h_out = h · (1 + springback_frac)                    (material, default 3 %)
+
+so its density per µm is d = ρ_true·(1 − ε)·0.1 / (1 + springback_frac).
+
+Force limit: a force above the cylinder relief F_lim makes the actuator give way; the gap that
+carries the same film at exactly F_lim is S = t / (1 − ε(F_lim/w)) − F_lim/M (`gap_for_force`).
+
 The left side rises monotonically with F, so F is unique. No contact when
 m_f ≤ ρ_true·(1 − ε0)·S_eff·0.1: then F = 0 and h = m_f / (ρ_true·(1 − ε0)·0.1).
 The solve is a safeguarded Newton iteration, warm-started from the previous force, inside the
@@ -43,13 +52,19 @@ def intake_areal_mass_mg_cm2(material: Material, s_eff_um: float, phi: float) ->
 class NipSide:
     """Compaction state of one side (OS or DS) of nip 1.
 
-    After `solve`: `force_kn` (F), `thickness_um` (h, film thickness leaving the nip, no
-    spring-back yet), `porosity` (ε at q = F/w), `areal_mass_mg_cm2` (m_f), `s_eff_um`.
+    After `solve`: `force_kn` (F), `thickness_um` (h, film thickness in the nip),
+    `thickness_out_um` (h·(1 + springback), the relaxed film), `density_per_um` (d, mg/cm² per
+    µm of relaxed film), `porosity` (ε at q = F/w), `areal_mass_mg_cm2` (m_f), `s_eff_um`.
     """
 
     __slots__ = (
         "force_kn",
         "thickness_um",
+        "thickness_out_um",
+        "density_per_um",
+        "springback_frac",
+        "_sb1",
+        "_rho01",
         "porosity",
         "areal_mass_mg_cm2",
         "s_eff_um",
@@ -81,6 +96,35 @@ class NipSide:
         self.areal_mass_mg_cm2 = 0.0
         self.s_eff_um = 0.0
         self.iterations = 0
+        self.springback_frac = material.springback_frac
+        self._sb1 = 1.0 + material.springback_frac
+        self._rho01 = material.true_density_g_cm3 * MG_CM2_PER_G_CM3_UM
+        self.thickness_out_um = 0.0
+        self.density_per_um = self._rho01 * (1.0 - self._eps0) / self._sb1
+
+    @property
+    def gamma_kn_mm(self) -> float:
+        return self._gamma
+
+    def set_gamma(self, gamma_kn_mm: float) -> None:
+        """Change the compaction resistance γ (a new powder lot)."""
+        self._gamma = gamma_kn_mm
+        self._inv_wg = 1.0 / (self._w_mm * gamma_kn_mm)
+
+    def relieve(self, areal_mass_mg_cm2: float, s_eff_um: float, force_limit_kn: float) -> float:
+        """The cylinder gives way until film m is carried at F_limit: re-solve at the opened
+        gap and return the opening in µm (0 if the force is within the limit)."""
+        opening = self.gap_for_force(areal_mass_mg_cm2, force_limit_kn) - s_eff_um
+        if opening > 0.0:
+            self.solve(areal_mass_mg_cm2, s_eff_um + opening)
+            return opening
+        return 0.0
+
+    def gap_for_force(self, areal_mass_mg_cm2: float, force_kn: float) -> float:
+        """S = t/(1 − ε(F/w)) − F/M: the unloaded gap at which film m is carried at force F."""
+        t = areal_mass_mg_cm2 / self._rho01
+        solid = self._s_min - self._d_eps * exp(-force_kn * self._inv_wg)
+        return t / solid - force_kn * self._inv_m
 
     def line_load_kn_mm(self, force_kn: float) -> float:
         """q = F / w in kN/mm."""
@@ -105,12 +149,14 @@ class NipSide:
         m = areal_mass_mg_cm2 if areal_mass_mg_cm2 > 0.0 else 0.0
         self.areal_mass_mg_cm2 = m
         self.s_eff_um = s_gap
-        t = m / (self._rho * MG_CM2_PER_G_CM3_UM)  # solid-equivalent thickness (1 − ε)·h, µm
+        t = m / self._rho01  # solid-equivalent thickness (1 − ε)·h, µm
         s0 = 1.0 - self._eps0
         if t <= s0 * s_gap:  # film thinner than the gap at ε0: no contact
             self.force_kn = 0.0
-            self.thickness_um = t / s0
+            self.thickness_um = h = t / s0
+            self.thickness_out_um = h * self._sb1
             self.porosity = self._eps0
+            self.density_per_um = self._rho01 * s0 / self._sb1
             self.iterations = 0
             return 0.0
         big_m = self._m
@@ -152,5 +198,8 @@ class NipSide:
         self.iterations = n
         self.force_kn = f
         self.thickness_um = h
-        self.porosity = 1.0 - s_min + d_eps * e
+        self.thickness_out_um = h * self._sb1
+        solid = s_min - d_eps * e
+        self.porosity = 1.0 - solid
+        self.density_per_um = self._rho01 * solid / self._sb1
         return f

@@ -9,7 +9,8 @@ Definitions (all after `startup_s`):
   (the width-mean over blocks of one gauge scan time).
 - `areal_mass_cd_2sigma_pct`: 2σ of the relative error of every CD zone sample.
 - `gap_error_3sigma_um`, `gap_error_max_um` per side: effective gap the material sees minus the
-  controller's effective-gap reference, outside the settling windows of events.
+  controller's effective-gap reference, outside the settling windows of events; the "3σ" figure
+  is |mean| + 3σ, so a standing offset counts against the ±1 µm claim as it should.
 - `thickness_2sigma_um`: 2σ of the true thickness at the gauge about its mean in each stretch
   between setpoint events (a grade change moves the thickness on purpose).
 - `offspec_length_m`: metres of film whose width-mean error exceeds the tolerance.
@@ -115,7 +116,8 @@ class RunStatistics:
         for side in SIDES:
             gap = np.array([s.gap_error_um[side] for s in self.samples])
             use = keep & ~in_window & np.isfinite(gap)
-            result.setdefault("gap_error_3sigma_um", {})[side] = _round(3 * np.std(gap[use]))
+            spread = abs(np.mean(gap[use])) + 3 * np.std(gap[use]) if use.any() else np.nan
+            result.setdefault("gap_error_3sigma_um", {})[side] = _round(spread)
             result.setdefault("gap_error_max_um", {})[side] = (
                 _round(np.max(np.abs(gap[use]))) if use.any() else None
             )

@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 
+from benchmarks import sim_speed  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
 
 CASES: dict[str, tuple[str, float] | None] = {
@@ -116,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=60.0, help="per case (default 60)")
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument(
+        "--sim-seconds", type=float, default=3600.0, help="simulated run for the speed (0: skip)"
+    )
     parser.add_argument("--out", default="bench-results/bench.json")
     args = parser.parse_args(argv)
     rows = []
@@ -131,10 +135,15 @@ def main(argv: list[str] | None = None) -> int:
         },
         "loop_timing": rows,
     }
+    if args.sim_seconds > 0:
+        print(f"simulating {args.sim_seconds:g} s ...", file=sys.stderr, flush=True)
+        result["simulation"] = sim_speed.measure(args.sim_seconds)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(table(rows))
+    if "simulation" in result:
+        print(sim_speed.table(result["simulation"]))
     print(f"\nJSON: {out}")
     return 0
 

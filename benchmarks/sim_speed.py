@@ -1,0 +1,38 @@
+"""Simulation speed: one hour of the steady-state scenario on the simulated clock at 100 Hz,
+through the same runtime and controller as the app. Aim: ≥ 120× real time (1 h in ≤ 30 s)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from hmi.sim.runner import run_scenario
+from hmi.sim.scenario import load_scenario
+
+STEADY = Path(__file__).resolve().parent.parent / "resources" / "scenarios" / "steady_state.toml"
+
+
+def measure(duration_s: float = 3600.0, controller: str = "pi") -> dict:
+    base = load_scenario(STEADY)
+    scenario = base.model_copy(
+        update={"scenario": base.scenario.model_copy(update={"duration_s": duration_s})}
+    )
+    started = time.perf_counter()
+    result = run_scenario(scenario, controller)
+    wall = time.perf_counter() - started
+    return {
+        "case": f"steady_state {duration_s:g} s, controller {controller}",
+        "simulated_s": duration_s,
+        "wall_s": round(wall, 2),
+        "sim_speed_x_realtime": round(duration_s / wall, 1),
+        "ticks": round(duration_s * 100) + 1,
+        "us_per_tick": round(wall / (duration_s * 100) * 1e6, 1),
+        "areal_mass_2sigma_pct": result["areal_mass_2sigma_pct"],  # the run was a real one
+    }
+
+
+def table(row: dict) -> str:
+    return (
+        f"{'simulation':<18}{row['simulated_s']:>8.0f} s simulated in {row['wall_s']:.1f} s: "
+        f"{row['sim_speed_x_realtime']:.0f}x real time, {row['us_per_tick']:.1f} µs per tick"
+    )

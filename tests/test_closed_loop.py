@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from hmi.app import DEFAULT_PROFILE, build_stack
+from hmi.core.process import Quality
 from hmi.core.roles import Role
 from hmi.core.tags import TagRangeError
 from hmi.hardware.base import CommunicationError
@@ -111,3 +112,24 @@ def test_service_checks_role_range_and_writability(stack):
 
 def test_profile_path_is_the_shipped_one():
     assert Path(DEFAULT_PROFILE).name == "emulated.toml" and Path(DEFAULT_PROFILE).exists()
+
+
+def test_engineer_injects_a_gauge_fault_through_the_runtime(stack):
+    runtime = stack.runtime
+    operator = LineService(runtime, Session("ann", Role.OPERATOR))
+    engineer = LineService(runtime, Session("eve", Role.ENGINEER))
+    with pytest.raises(PermissionDenied, match="Engineer"):
+        operator.inject_fault("gauge_fault", mode="nan", duration_s=30.0)
+    runtime.run_for(1.0)
+    gap_before = runtime.latest().values["gap_os_sp_um"]
+    engineer.inject_fault("gauge_fault", mode="nan", duration_s=30.0)
+    snap = runtime.run_for(10.0)
+    assert "fault gauge_fault injected by eve" in snap.messages
+    assert snap.quality["areal_mass_mg_cm2"] == Quality.BAD
+    assert snap.values["gap_os_sp_um"] == pytest.approx(gap_before, abs=0.5)  # held
+    engineer.inject_fault("volcano")
+    engineer.inject_fault("gauge_fault", mode="melted", duration_s=1.0)
+    snap = runtime.run_for(0.05)
+    assert any("rejected: volcano" in m for m in snap.messages)
+    assert any("rejected: gauge_fault" in m and "mode" in m for m in snap.messages)
+    assert snap.timing.faults == 0  # refused, not crashed

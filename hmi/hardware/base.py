@@ -40,6 +40,10 @@ class HardwareProfile(ABC):
     def write(self, outputs: Outputs) -> None:
         """Send the controllers' outputs to the line."""
 
+    def inject(self, kind: str, params: dict[str, object]) -> None:
+        """Simulate a disturbance or fault. Real hardware cannot: it refuses."""
+        raise NotImplementedError(f"{self.name}: this profile cannot simulate faults")
+
     def initial_setpoints(self) -> dict[str, float]:
         """Setpoints the line starts with (recipe defaults until the recipe issue lands)."""
         return {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from math import isfinite
 
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import FEEDERS, SIDES
@@ -70,6 +71,17 @@ class EmulatedProfile(HardwareProfile):
             raise ValueError(f"duration_s: {duration_s} must be > 0")
         self._link_down_until_s = (self._last_t_s or 0.0) + duration_s
 
+    def inject(self, kind: str, params: dict[str, object]) -> None:
+        """Apply a disturbance by its scenario name: the link's own faults here, the line's
+        physics through the plant's `disturb` facade."""
+        if kind == "comm_loss":
+            self.comm_loss(**params)
+            return
+        method = getattr(self.line.disturb, kind, None)
+        if kind.startswith("_") or not callable(method):
+            raise ValueError(f"no disturbance named {kind!r}")
+        method(**params)
+
     def _link_down(self) -> bool:
         return self._last_t_s is not None and self._last_t_s < self._link_down_until_s
 
@@ -80,7 +92,10 @@ class EmulatedProfile(HardwareProfile):
         if self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         values = self.line.measurements()
-        return ProcessImage(t_s, values, dict.fromkeys(values, Quality.GOOD))
+        # a value the instrument could not give (NaN from a faulted gauge) is bad, as a PLC
+        # driver would flag it; everything else the emulated link delivers is good
+        quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
+        return ProcessImage(t_s, values, quality)
 
     def _advance(self, t_s: float) -> None:
         if self._last_t_s is not None:

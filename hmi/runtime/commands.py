@@ -32,4 +32,14 @@ class SetMode:
     user: str
 
 
-Command = StartLine | StopLine | WriteSetpoint | SetMode
+@dataclass(frozen=True, slots=True)
+class InjectFault:
+    """A disturbance or fault on the line, e.g. ("gauge_fault", {"mode": "nan", ...}).
+    Only a profile that can simulate faults (the emulated line) accepts it."""
+
+    kind: str
+    params: dict[str, object]
+    user: str
+
+
+Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault

@@ -23,7 +23,14 @@ from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TagKind, TagRangeError, names, tag
 from hmi.hardware.base import HardwareProfile
 from hmi.runtime.clock import Clock, RealClock
-from hmi.runtime.commands import Command, SetMode, StartLine, StopLine, WriteSetpoint
+from hmi.runtime.commands import (
+    Command,
+    InjectFault,
+    SetMode,
+    StartLine,
+    StopLine,
+    WriteSetpoint,
+)
 from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.runtime.trend import TrendBuffer
 
@@ -270,5 +277,11 @@ class Runtime:
                     self._note(f"{name} = {value:g} {definition.unit} by {user}")
                 except (KeyError, ValueError, TagRangeError) as exc:
                     self._note(f"rejected: {exc}")
+            case InjectFault(kind=kind, params=params, user=user):
+                try:
+                    self.profile.inject(kind, dict(params))
+                    self._note(f"fault {kind} injected by {user}")
+                except (ValueError, TypeError, NotImplementedError) as exc:
+                    self._note(f"rejected: {kind}: {exc}")
             case _:
                 self._note(f"rejected: unknown command {command!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hmi.core.roles import Role
 from hmi.core.tags import TagKind, tag
-from hmi.runtime.commands import Mode, SetMode, StartLine, StopLine, WriteSetpoint
+from hmi.runtime.commands import InjectFault, Mode, SetMode, StartLine, StopLine, WriteSetpoint
 from hmi.runtime.loop import Runtime
 from hmi.runtime.snapshot import Snapshot
 from hmi.security.session import Session
@@ -48,3 +48,8 @@ class LineService:
         number = definition.check(value)
         self._runtime.submit(WriteSetpoint(name, number, self.session.user))
         return number
+
+    def inject_fault(self, kind: str, **params: object) -> None:
+        """Inject a disturbance on the emulated line (training, commissioning checks)."""
+        self.session.require(Role.ENGINEER, f"inject {kind}")
+        self._runtime.submit(InjectFault(kind, dict(params), self.session.user))

@@ -21,7 +21,7 @@ from hmi.hardware.config import (
 )
 from hmi.hardware.emulated import EmulatedProfile
 from hmi.plant import MATERIALS
-from hmi.runtime import Runtime, SimClock, WriteSetpoint
+from hmi.runtime import InjectFault, Runtime, SimClock, WriteSetpoint
 from hmi.sim.scenario import Event, Scenario
 from hmi.sim.stats import SIDES, RunStatistics, Sample, TargetTrack
 
@@ -90,16 +90,14 @@ class _Collector:
         )
 
 
-def _apply(event: Event, runtime: Runtime, profile: EmulatedProfile) -> None:
+def _apply(event: Event, runtime: Runtime) -> None:
     kind = event.type
     if kind in SETPOINT_EVENTS:
         tag, field_name = SETPOINT_EVENTS[kind]
         runtime.submit(WriteSetpoint(tag, getattr(event, field_name), user="scenario"))
-    elif kind == "comm_loss":
-        profile.comm_loss(event.duration_s)
-    else:
+    else:  # through the runtime's queue, as an engineer's injection from a screen would go
         params = event.model_dump(exclude={"type", "at_s"})
-        getattr(profile.line.disturb, kind)(**params)
+        runtime.submit(InjectFault(kind, params, user="scenario"))
 
 
 def run_scenario(
@@ -138,7 +136,7 @@ def run_scenario(
             if progress:
                 progress(now / duration)
         for event in [e for e in events if e.at_s == at_s]:
-            _apply(event, runtime, profile)
+            _apply(event, runtime)
     elapsed = time.perf_counter() - started
     snap = runtime.latest()
     line = profile.line

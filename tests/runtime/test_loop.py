@@ -251,3 +251,15 @@ def test_starting_the_thread_shortens_the_gil_switch_interval():
     finally:
         runtime.stop()
         sys.setswitchinterval(before)
+
+
+def test_a_profile_that_cannot_simulate_faults_refuses_injection():
+    from hmi.runtime import InjectFault
+
+    runtime, *_ = make()
+    runtime.submit(InjectFault("gauge_fault", {"mode": "nan"}, "eve"))
+    snap = runtime.run_for(0.02)
+    assert any("cannot simulate faults" in m for m in snap.messages)
+    assert pickle.loads(pickle.dumps(InjectFault("x", {"a": 1}, "u"))) == InjectFault(
+        "x", {"a": 1}, "u"
+    )

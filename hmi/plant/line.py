@@ -303,4 +303,10 @@ class Line(LineTruth):
         values["areal_mass_mg_cm2"] = self.gauge.areal_mass_mg_cm2
         values["thickness_um"] = self.gauge.thickness_um
         values["line_running"] = 1.0 if self.running else 0.0
+        values["areal_mass_os_mg_cm2"] = self.gauge.edge_os_mg_cm2
+        values["areal_mass_ds_mg_cm2"] = self.gauge.edge_ds_mg_cm2
+        values["roll_angle_rad"] = self.rolls.angle_rad
+        values["mixer_temperature_c"] = self.mixer_heat.temperature_c
+        values["line_power_kw"] = self.energy.power_kw
+        values["energy_wh_per_m2"] = self.energy_kwh_per_m2 * 1000.0
         return values

@@ -24,7 +24,8 @@ class SignedTag(Tag):
     def format(self, value: float) -> str:
         if value is None or not math.isfinite(value):
             return "----"
-        return f"{value:+.{self.decimals}f}"
+        text = f"{value:+.{self.decimals}f}"
+        return text[1:] if float(text) == 0 else text  # no "-0.0"
 
 
 AREAL_MASS_DEVIATION = SignedTag(
@@ -68,6 +69,11 @@ class MixerPanel(Panel):
         self.form.add("feed_total_sp_kg_h", caption="Setpoint")
         self.form.heading("Controller")
         self.form.add("feed_feedforward_kg_h", caption="Feedforward", source="correction")
+        self.form.heading("Mix")
+        self.form.add("mixer_temperature_c", caption="Temperature")
+        self.form.heading("Energy")
+        self.form.add("line_power_kw", caption="Line power")
+        self.form.add("energy_wh_per_m2", caption="Per m² made")
         self.form.stretch()
         self.body.addWidget(self.form, 1)
 
@@ -117,6 +123,8 @@ class GaugePanel(Panel):
         self.deviation_bar = DeviationBar(DEVIATION_SPAN_PCT, DEFAULT_TOLERANCE_PCT)
         self._set_tolerance(DEFAULT_TOLERANCE_PCT)
         self.form.add_wide(self.deviation_bar)
+        self.form.add("areal_mass_os_mg_cm2", caption="OS edge")
+        self.form.add("areal_mass_ds_mg_cm2", caption="DS edge")
         self.form.heading("Film")
         self.form.add("thickness_um", caption="Thickness")
         self.form.add("web_width_mm", caption="Width")

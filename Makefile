@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test lint bench bench-control screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ lint: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-control: $(STAMP_TEST)
+	$(BIN)/python -m benchmarks.control $(BENCH_ARGS)
 
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \

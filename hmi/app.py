@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmi import __version__
-from hmi.control import CONTROLLERS, make_controller
+from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
 from hmi.core.roles import Role
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
@@ -60,7 +60,7 @@ def build_stack(
     profile_path: Path,
     data_dir: Path,
     *,
-    controller: str = "pi",
+    controller: str = DEFAULT_CONTROLLER,
     simulated: bool = False,
     period_s: float = 0.01,
     history: bool = True,
@@ -115,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--controller",
         choices=sorted(CONTROLLERS),
-        default="pi",
+        default=DEFAULT_CONTROLLER,
         help="gap and feed controller (default: %(default)s)",
     )
     parser.add_argument(
@@ -171,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
         "--controller",
         dest="sim_controller",
         choices=sorted(CONTROLLERS),
-        default="pi",
+        default=DEFAULT_CONTROLLER,
         help="controller to run (default: %(default)s)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")

@@ -7,6 +7,7 @@ from hmi.control.line import LineController, LineControllerConfig
 
 # Controllers selectable by name (`hmi --controller`, `hmi sim run --controller`).
 CONTROLLERS: dict[str, Callable[[LineControllerConfig], Controller]] = {"pi": LineController}
+DEFAULT_CONTROLLER = "pi"  # what the app and scenario runs use unless told otherwise
 
 
 def make_controller(
@@ -25,6 +26,7 @@ def make_controller(
 
 __all__ = [
     "CONTROLLERS",
+    "DEFAULT_CONTROLLER",
     "ControlInputs",
     "ControlResult",
     "Controller",

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 
-from hmi.control import make_controller
+from hmi.control import DEFAULT_CONTROLLER, make_controller
 from hmi.hardware.config import (
     EmulatedSection,
     LineSection,
@@ -101,7 +101,7 @@ def _apply(event: Event, runtime: Runtime) -> None:
 
 
 def run_scenario(
-    scenario: Scenario, controller: str = "pi", progress: Progress | None = None
+    scenario: Scenario, controller: str = DEFAULT_CONTROLLER, progress: Progress | None = None
 ) -> dict[str, object]:
     """Run the scenario to its end and return the statistics (see hmi.sim.stats)."""
     config = profile_config(scenario)

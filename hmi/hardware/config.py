@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from hmi.core.tags import TagRangeError, tag
+from hmi.core.toml_files import parse_model, read_text
 from hmi.hardware.base import HardwareProfile
 
 
@@ -67,23 +67,8 @@ STARTUP_SETPOINTS = (
 )
 
 
-def _describe(error: ValidationError, path: Path) -> str:
-    lines = [f"{path}: invalid hardware profile"]
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(file)"
-        lines.append(f"  {where}: {item['msg']}")
-    return "\n".join(lines)
-
-
 def parse_profile(text: str, path: Path) -> ProfileConfig:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        config = ProfileConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise ProfileError(_describe(exc, path)) from None
+    config = parse_model(text, path, ProfileConfig, ProfileError, "hardware profile")
     fractions = config.startup.formulation
     if set(fractions) != {"active", "carbon", "binder"} or abs(sum(fractions.values()) - 1) > 1e-6:
         raise ProfileError(
@@ -99,11 +84,7 @@ def parse_profile(text: str, path: Path) -> ProfileConfig:
 
 
 def load_profile(path: Path) -> ProfileConfig:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read hardware profile: {exc.strerror}") from None
-    return parse_profile(text, Path(path))
+    return parse_profile(read_text(path, "hardware profile", ProfileError), Path(path))
 
 
 def build_profile(config: ProfileConfig) -> HardwareProfile:

@@ -6,13 +6,14 @@ range is refused with a message naming the event and the field. See docs/scenari
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hmi.core.tags import tag
+from hmi.core.toml_files import dotted, parse_model, read_text
 
 
 class ScenarioError(ValueError):
@@ -165,37 +166,20 @@ class Scenario(_Strict):
         return sorted(self.events, key=lambda e: e.at_s)
 
 
-def _describe(error: ValidationError, raw: dict, path: Path) -> str:
-    lines = [f"{path}: invalid scenario"]
-    events = raw.get("events") if isinstance(raw.get("events"), list) else []
-    for item in error.errors():
-        loc = list(item["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
-            index = loc[1]
-            kind = events[index].get("type", "?") if index < len(events) else "?"
-            rest = [str(p) for p in loc[3:]] if len(loc) > 2 else []
-            where = f"events[{index}] (type={kind})" + (f": {'.'.join(rest)}" if rest else "")
-        else:
-            where = ".".join(str(p) for p in loc) or "(file)"
-        lines.append(f"  {where}: {item['msg']}")
-    return "\n".join(lines)
+def _locate(loc: Sequence[Any], raw: dict[str, Any]) -> str:
+    """Name an event by its index and type: `events[3] (type=gauge_fault): mode`."""
+    if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+        events = raw.get("events") if isinstance(raw.get("events"), list) else []
+        index = loc[1]
+        kind = events[index].get("type", "?") if index < len(events) else "?"
+        rest = [str(p) for p in loc[3:]]
+        return f"events[{index}] (type={kind})" + (f": {'.'.join(rest)}" if rest else "")
+    return dotted(loc)
 
 
 def parse_scenario(text: str, path: Path) -> Scenario:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return Scenario.model_validate(raw)
-    except ValidationError as exc:
-        raise ScenarioError(_describe(exc, raw, path)) from None
+    return parse_model(text, path, Scenario, ScenarioError, "scenario", _locate)
 
 
 def load_scenario(path: Path) -> Scenario:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario: {exc.strerror}") from None
-    return parse_scenario(text, Path(path))
+    return parse_scenario(read_text(path, "scenario", ScenarioError), Path(path))

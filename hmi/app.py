@@ -15,13 +15,14 @@ from pathlib import Path
 
 from hmi import __version__
 from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
-from hmi.core.roles import Role
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.service import LineService
-from hmi.security.session import Session
+from hmi.security import SecurityService, Session, open_security
+from hmi.security.cli import add_parsers as add_security_parsers
+from hmi.security.cli import run as run_security_command
 
 APP_NAME = "dry-electrode-hmi"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ class Stack:
     profile: HardwareProfile
     runtime: Runtime
     service: LineService
+    security: SecurityService
     data_dir: Path
     closers: list
 
@@ -64,7 +66,11 @@ def build_stack(
     simulated: bool = False,
     period_s: float = 0.01,
     history: bool = True,
+    session: Session | None = None,
 ) -> Stack:
+    """Build the stack on `data_dir`'s store. `session`: None for the panel (whoever logs in
+    acts; nobody at first, i.e. Viewer); a Session to act as that one always (tests, tools) —
+    checked and audited all the same."""
     config = load_profile(profile_path)
     profile = build_profile(config)
     closers: list = []
@@ -86,9 +92,12 @@ def build_stack(
         recipe_name=config.startup.recipe_name,
         sinks=sinks,
     )
-    # Until access control lands, the panel runs one local operator session.
-    service = LineService(runtime, Session("operator", Role.OPERATOR))
-    return Stack(config, profile, runtime, service, data_dir, closers)
+    # Nobody is logged in until someone logs in at the panel: the line runs, the panel is a
+    # Viewer. Every action goes through the security service's current session and the audit.
+    security = open_security(data_dir)
+    closers.append(security.close)
+    service = LineService(runtime, session or security, audit=security.audit)
+    return Stack(config, profile, runtime, service, security, data_dir, closers)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         "--self-test",
         action="store_true",
         help="start offscreen on the profile, run a few seconds, check the loop ran, exit 0 "
-        "(non-zero on any failure)",
+        "(non-zero on any failure); runs as Viewer, never asks for a login and creates no user",
     )
     parser.add_argument(
         "--self-test-seconds",
@@ -175,6 +184,7 @@ def _parser() -> argparse.ArgumentParser:
         help="controller to run (default: %(default)s)",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    add_security_parsers(commands)
     return parser
 
 
@@ -202,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "sim":
         return _sim_run(args)
+    if args.command in ("users", "audit"):
+        return run_security_command(args, resolve_data_dir(args.data_dir))
     if args.period_ms <= 0 or args.period_ms > 1000:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ from hmi.security.session import PermissionDenied, Session
 
 @pytest.fixture
 def stack(tmp_path):
-    s = build_stack(DEFAULT_PROFILE, tmp_path, simulated=True)
+    s = build_stack(DEFAULT_PROFILE, tmp_path, simulated=True, session=Session("op", Role.OPERATOR))
     yield s
     s.close()
 

@@ -36,6 +36,53 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX samples_wall_time ON samples (wall_time);
     """,
+    # 2: access control (hmi.security): users, security settings, the hash-chained audit
+    # trail and its head. The triggers make the trail append-only for every client that does
+    # not drop them; the hash chain detects the edits of one that does.
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until REAL NOT NULL DEFAULT 0,
+        created REAL NOT NULL,
+        password_changed REAL NOT NULL,
+        last_login REAL
+    );
+    CREATE TABLE security_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        time REAL NOT NULL,       -- epoch seconds, rounded to the microsecond
+        user TEXT NOT NULL,
+        role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details TEXT NOT NULL,    -- canonical JSON object
+        reason TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_time ON audit (time);
+    CREATE INDEX audit_user ON audit (user);
+    CREATE INDEX audit_action ON audit (action);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only');
+    END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only');
+    END;
+    CREATE TABLE audit_head (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        last_id INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """,
 )
 
 

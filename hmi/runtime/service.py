@@ -1,55 +1,142 @@
 """The line service: what the UI (or any client) calls to act on the line.
 
-Every call is checked here — role, writability and range — before a command is queued, so a
-caller that lacks the permission is refused whatever the UI shows. The runtime checks the range
-again when it applies the command (defence in depth across a process boundary).
+Every call is checked here against the permission table for the acting session — and
+writability and range — before a command is queued, so a caller that lacks the permission is
+refused whatever the UI shows. Refused attempts and carried-out actions are written to the
+audit trail here, on the caller's thread (the UI / service thread), never in the control loop.
+The runtime checks the range again when it applies the command (defence in depth across a
+process boundary).
+
+Order of a call: permission (refusal audited) -> validation -> audit record -> command queued.
+A command is queued only once its record is committed; if the trail cannot be written the
+command is not sent (AuditError) — except Stop, which is always sent first.
 """
 
 from __future__ import annotations
 
-from hmi.core.roles import Role
+import logging
+import math
+from collections.abc import Mapping
+from typing import Protocol
+
 from hmi.core.tags import TagKind, tag
-from hmi.runtime.commands import InjectFault, Mode, SetMode, StartLine, StopLine, WriteSetpoint
-from hmi.runtime.loop import Runtime
+from hmi.runtime.commands import (
+    Command,
+    InjectFault,
+    Mode,
+    SetMode,
+    StartLine,
+    StopLine,
+    WriteSetpoint,
+)
 from hmi.runtime.snapshot import Snapshot
-from hmi.security.session import Session
+from hmi.security.audit import AuditError, AuditTrail
+from hmi.security.guard import authorize
+from hmi.security.permissions import Action, setpoint_action
+from hmi.security.session import FixedSession, Session, SessionSource
+
+log = logging.getLogger(__name__)
+
+
+class RuntimeLike(Protocol):
+    def latest(self) -> Snapshot | None: ...
+
+    def submit(self, command: Command) -> None: ...
 
 
 class LineService:
-    def __init__(self, runtime: Runtime, session: Session) -> None:
+    def __init__(
+        self,
+        runtime: RuntimeLike,
+        session: Session | SessionSource,
+        *,
+        audit: AuditTrail | None = None,
+    ) -> None:
+        """`session`: a fixed Session (tests, tools) or a source of the current one (the
+        panel's SecurityService). `audit`: where actions are recorded (None: not recorded,
+        for tests and tools that have no store)."""
         self._runtime = runtime
-        self.session = session
+        self._sessions = FixedSession(session) if isinstance(session, Session) else session
+        self.audit = audit
+
+    @property
+    def session(self) -> Session:
+        """Who is acting now."""
+        return self._sessions.current
 
     def snapshot(self) -> Snapshot | None:
         return self._runtime.latest()
 
-    def start(self) -> None:
-        self.session.require(Role.OPERATOR, "start line")
-        self._runtime.submit(StartLine(self.session.user))
+    # ----- what the UI may offer -----
+    def may(self, action: str) -> bool:
+        return self.session.may(action)
 
-    def stop(self) -> None:
-        # Stopping is never refused to an operator; a viewer must use the hardwired stop.
-        self.session.require(Role.OPERATOR, "stop line")
-        self._runtime.submit(StopLine(self.session.user))
+    def may_write(self, name: str) -> bool:
+        return self.session.may(setpoint_action(name))
 
-    def set_mode(self, mode: Mode) -> None:
+    # ----- actions -----
+    def start(self, reason: str = "") -> None:
+        session = self._check(Action.LINE_START, {}, reason)
+        self._record(session, Action.LINE_START, {}, reason)
+        self._runtime.submit(StartLine(session.user))
+
+    def stop(self, reason: str = "") -> None:
+        # Stopping is never refused to an operator, and never waits for the trail; a viewer
+        # must use the hardwired stop.
+        session = self._check(Action.LINE_STOP, {}, reason)
+        self._runtime.submit(StopLine(session.user))
+        try:
+            self._record(session, Action.LINE_STOP, {}, reason)
+        except AuditError as exc:
+            log.error("line stopped by %s but not recorded: %s", session.user, exc)
+
+    def set_mode(self, mode: Mode, reason: str = "") -> None:
         if mode not in ("auto", "manual"):
             raise ValueError(f"mode: {mode!r} is not one of auto, manual")
-        self.session.require(Role.OPERATOR, "change mode")
-        self._runtime.submit(SetMode(mode, self.session.user))
+        session = self._check(Action.LINE_MODE, {"new": mode}, reason)
+        snapshot = self._runtime.latest()
+        old = snapshot.mode if snapshot is not None else None
+        self._record(session, Action.LINE_MODE, {"old": old, "new": mode}, reason)
+        self._runtime.submit(SetMode(mode, session.user))
 
-    def write_setpoint(self, name: str, value: float) -> float:
+    def write_setpoint(self, name: str, value: float, reason: str = "") -> float:
         """Validate and send a setpoint; returns the value sent. Raises KeyError for an unknown
-        tag, PermissionDenied for a role that may not write it, TagRangeError out of range."""
+        tag, PermissionDenied for a role that may not write it, TagRangeError out of range.
+        The record holds old -> new with the unit; old is the latest snapshot's value."""
         definition = tag(name)
         if definition.kind is not TagKind.SETPOINT or definition.write_role is None:
             raise ValueError(f"{name}: is not a writable setpoint")
-        self.session.require(definition.write_role, f"write {name}")
+        details: dict[str, object] = {"tag": name, "new": value, "unit": definition.unit}
+        session = self._check(setpoint_action(name), details, reason, Action.SETPOINT_WRITE)
         number = definition.check(value)
-        self._runtime.submit(WriteSetpoint(name, number, self.session.user))
+        snapshot = self._runtime.latest()
+        old = snapshot.value(name) if snapshot is not None else math.nan
+        details.update(old=old if math.isfinite(old) else None, new=number)
+        self._record(session, Action.SETPOINT_WRITE, details, reason)
+        self._runtime.submit(WriteSetpoint(name, number, session.user))
         return number
 
-    def inject_fault(self, kind: str, **params: object) -> None:
+    def inject_fault(self, kind: str, *, reason: str = "", **params: object) -> None:
         """Inject a disturbance on the emulated line (training, commissioning checks)."""
-        self.session.require(Role.ENGINEER, f"inject {kind}")
-        self._runtime.submit(InjectFault(kind, dict(params), self.session.user))
+        details = {"kind": kind, "params": dict(params)}
+        session = self._check(Action.FAULT_INJECT, details, reason)
+        self._record(session, Action.FAULT_INJECT, details, reason)
+        self._runtime.submit(InjectFault(kind, dict(params), session.user))
+
+    # ----- internals -----
+    def _check(
+        self,
+        action: str,
+        details: Mapping[str, object],
+        reason: str,
+        record_as: str | None = None,
+    ) -> Session:
+        session = self.session  # one session for the check, the record and the command
+        authorize(self.audit, session, action, details, reason, record_as=record_as)
+        return session
+
+    def _record(
+        self, session: Session, action: str, details: Mapping[str, object], reason: str
+    ) -> None:
+        if self.audit is not None:
+            self.audit.record(session, action, details, reason)

@@ -7,10 +7,14 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hmi.runtime.loop import Runtime
 from hmi.runtime.service import LineService
+from hmi.security import SecurityService
+
+if TYPE_CHECKING:
+    from hmi.ui.main_window import MainWindow
 
 
 class Stack(Protocol):
@@ -18,6 +22,7 @@ class Stack(Protocol):
 
     runtime: Runtime
     service: LineService
+    security: SecurityService
 
     def close(self) -> None: ...
 
@@ -44,9 +49,11 @@ def self_test_failures(stack: Stack, seconds: float) -> list[str]:
     return failures
 
 
-def run_gui(stack: Stack, args: argparse.Namespace) -> int:
-    if args.self_test:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
+    """The application (made if needed), themed, and the main window shown on the stack.
+
+    Non-interactive runs (self-test, screenshot) stay a Viewer and create nobody; an
+    interactive first start on an empty store asks for the administrator at once."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -55,11 +62,24 @@ def run_gui(stack: Stack, args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
-    window = MainWindow(stack.service, stack.runtime.trend)
+    window = MainWindow(stack.service, stack.runtime.trend, security=stack.security)
     window.resize(1280, 800)
     if args.screen:
         window.show_screen(args.screen)
     window.showFullScreen() if args.fullscreen else window.show()
+    if not (args.self_test or args.screenshot) and stack.security.needs_first_admin():
+        QTimer.singleShot(0, window.open_login)
+    return window
+
+
+def run_gui(stack: Stack, args: argparse.Namespace) -> int:
+    if args.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(stack, args)
+    app = QApplication.instance()
     stack.runtime.start()
     result = {"code": 0}
 

@@ -1,18 +1,20 @@
-"""The header: line state, mode, recipe, alarm banner, user, clock and loop health."""
+"""The header: line state, mode, recipe, alarm banner, user · role with login / switch /
+logout, clock and loop health."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.security.session import Session
 from hmi.ui.theme import set_state
 
 NO_DATA = "NO DATA"
+USER_MAX_PX = 290  # a long user name is elided in the middle; the tooltip has it whole
 
 
 def clock_text(wall_time: float) -> str:
@@ -53,20 +55,25 @@ class _Tile(QWidget):
 
 
 class HeaderBar(QFrame):
+    login_requested = Signal()  # log in, or switch user while someone is logged in
+    logout_requested = Signal()
+
     def __init__(
         self,
-        session: Session,
+        session: Session | Callable[[], Session],
         clock: Callable[[], str] | None = None,
         parent: QWidget | None = None,
+        *,
+        with_login: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("header")
         self.setFixedHeight(76)
-        self._session = session
+        self._session = (lambda: session) if isinstance(session, Session) else session
         self._clock = clock
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 8)
-        layout.setSpacing(24)
+        layout.setSpacing(16)
 
         self.state = _Tile("Line")
         self.state.setMinimumWidth(118)
@@ -76,8 +83,13 @@ class HeaderBar(QFrame):
         self.alarms = QLabel("No active alarms")  # the alarm banner lands here
         self.alarms.setObjectName("alarmBanner")
         self.alarms.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        self.alarms.setMinimumWidth(160)
+        self.alarms.setMinimumWidth(120)
         self.user = _Tile("User")
+        self.user.setMaximumWidth(USER_MAX_PX)
+        self.login_button = self._button("Log in", self.login_requested.emit)
+        self.logout_button = self._button("Log out", self.logout_requested.emit)
+        self._with_login = with_login
+        self._shown: Session | None = None
 
         right = QVBoxLayout()
         right.setSpacing(0)
@@ -94,11 +106,40 @@ class HeaderBar(QFrame):
             layout.addWidget(tile)
         layout.addWidget(self.alarms, 1)
         layout.addWidget(self.user)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.login_button)
+        buttons.addWidget(self.logout_button)
+        layout.addLayout(buttons)
         layout.addLayout(right)
+        for button in (self.login_button, self.logout_button):  # once parented: never a window
+            button.setVisible(with_login)
+
+    def _button(self, text: str, emit: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName("headerButton")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(lambda _c=False: emit())
+        return button
+
+    def show_session(self) -> None:
+        """Show who is acting (only touches the widgets when the session changed)."""
+        session = self._session()
+        if session is self._shown:
+            return
+        self._shown = session
+        metrics = self.user.value.fontMetrics()
+        self.user.set(metrics.elidedText(session.text, Qt.TextElideMode.ElideMiddle, USER_MAX_PX))
+        self.user.setToolTip(session.text)
+        if self._with_login:
+            self.login_button.setText("Switch" if session.logged_in else "Log in")
+            self.login_button.setToolTip(
+                "Log in as another user" if session.logged_in else "Log in to operate the line"
+            )
+            self.logout_button.setVisible(session.logged_in)
 
     def update_from(self, snapshot: Snapshot | None) -> None:
-        role = self._session.role.label
-        self.user.set(f"{self._session.user} · {role}")
+        self.show_session()
         if snapshot is None:
             for tile in (self.state, self.mode, self.recipe):
                 tile.set(NO_DATA, "bad")

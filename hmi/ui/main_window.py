@@ -2,6 +2,11 @@
 
 A QTimer pulls the newest snapshot at the frame rate and updates the header and the visible
 screen only. Nothing here is connected to the control loop's ticks.
+
+With a security service the same timer checks inactivity (input anywhere in the application
+counts as activity) and follows the session: on every login, logout or switch the controls
+the role may not use are disabled, screens it may not open are greyed in the navigation, and
+open entry dialogs are closed.
 """
 
 from __future__ import annotations
@@ -10,22 +15,31 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
+from hmi.security import SecurityService, Session
+from hmi.ui.access import ActivityFilter, apply_session, requirement
+from hmi.ui.audit import AuditScreen
 from hmi.ui.header import HeaderBar
+from hmi.ui.keypad import KeypadDialog
+from hmi.ui.login import first_run_dialog, login_dialog
 from hmi.ui.nav import NavBar
 from hmi.ui.overview import OverviewScreen
 from hmi.ui.screen import Screen, ScreenContext, ScreenFactory
 from hmi.ui.theme import apply_theme, theme_applied_to_app
+from hmi.ui.touchform import TouchFormDialog
 from hmi.ui.trends import TrendsScreen
+from hmi.ui.users import UsersScreen
 
 # The screens, in navigation order. Adding a screen is one line here.
 SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Overview", OverviewScreen),
     ("Trends", TrendsScreen),
+    ("Audit", AuditScreen),
+    ("Users", UsersScreen),
 )
 FRAME_INTERVAL_MS = 40  # ~25 Hz
 
@@ -37,23 +51,31 @@ class MainWindow(QMainWindow):
         trend: TrendBuffer,
         clock_text: Callable[[], str] | None = None,
         *,
+        security: SecurityService | None = None,
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
     ) -> None:
+        """`security`: the panel's security service (login, Audit and Users screens,
+        auto-logout). Without it the window acts as `service`'s session, with no login."""
         super().__init__()
         self.service = service
+        self.security = security
         self.setWindowTitle("Dry-electrode line")
         self.resize(1280, 800)
         if not theme_applied_to_app():
             apply_theme(self)
 
-        self.header = HeaderBar(service.session, clock_text)
+        self.header = HeaderBar(lambda: service.session, clock_text, with_login=bool(security))
+        self.header.login_requested.connect(self.open_login)
+        self.header.logout_requested.connect(self.logout)
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
-        context = ScreenContext(service, trend, self.notify)
+        context = ScreenContext(service, trend, self.notify, security)
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:
+            if security is None and getattr(factory, "needs_security", False):
+                continue
             screen = factory(context)
             self.screens[name] = screen
             self.stack.addWidget(screen)
@@ -70,6 +92,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._last_event = ""
+        self.active_login: TouchFormDialog | None = None
+        self._session_shown: Session | None = None
+        self.activity: ActivityFilter | None = None
+        if security is not None:
+            self.activity = ActivityFilter(security.touch, self)
+            QApplication.instance().installEventFilter(self.activity)  # type: ignore[union-attr]
+        self.sync_session()
         self.show_screen(screens[0][0])
 
         self.timer = QTimer(self)
@@ -80,6 +109,10 @@ class MainWindow(QMainWindow):
     # ----- public -----
     def refresh(self) -> None:
         """Pull the newest snapshot once; update the header and the visible screen."""
+        if self.security is not None and self.security.check_inactivity():
+            minutes = self.security.settings.auto_logout_s / 60
+            self.notify(f"Logged out after {minutes:g} min without input", False)
+        self.sync_session()
         if self.isMinimized():
             return
         snapshot: Snapshot | None = self.service.snapshot()
@@ -97,10 +130,16 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget()  # type: ignore[return-value]
 
     def show_screen(self, name: str) -> None:
-        """Show a screen by name (case-insensitive) and update it at once."""
+        """Show a screen by name (case-insensitive) and update it at once. A screen the
+        session may not open is not shown; the status line says what it requires."""
         found = {n.lower(): n for n in self.screens}.get(name.lower())
         if found is None:
             raise ValueError(f"screen: {name!r} is not one of {', '.join(self.screens)}")
+        action = self.screens[found].required_action
+        if action is not None and not self.service.session.may(action):
+            self.notify(f"{found}: {requirement(action)}", True)
+            self.nav.set_current(self.current_screen_name())
+            return
         self.stack.setCurrentWidget(self.screens[found])
         self.nav.set_current(found)
         self.refresh()
@@ -109,6 +148,60 @@ class MainWindow(QMainWindow):
         """Show a message in the status line (errors in the abnormal style)."""
         self.nav.show_status(message, is_error)
 
+    # ----- the session -----
+    def sync_session(self) -> None:
+        """Follow a login, logout or switch: enable what the role may use, nothing more."""
+        session = self.service.session
+        if session is self._session_shown:
+            return
+        first = self._session_shown is None
+        self._session_shown = session
+        apply_session(self, session)
+        for name, screen in self.screens.items():
+            action = screen.required_action
+            self.nav.buttons[name].setEnabled(action is None or session.may(action))
+        self.header.show_session()
+        if first:
+            return
+        for dialog in self.findChildren(QWidget):  # entries begun by the previous user
+            if isinstance(dialog, KeypadDialog | TouchFormDialog) and dialog.isVisible():
+                if not getattr(dialog, "keep_on_session_change", False):
+                    dialog.reject()
+        if not self.nav.buttons[self.current_screen_name()].isEnabled():
+            self.show_screen(next(iter(self.screens)))
+
+    def open_login(self) -> TouchFormDialog | None:
+        """The login dialog (quick user switch), or the first-run set-up on an empty store."""
+        if self.security is None:
+            return None
+        first = self.security.needs_first_admin()
+        make = first_run_dialog if first else login_dialog
+        dialog = make(self.security, self)
+        dialog.accepted.connect(self._logged_in)
+        dialog.finished.connect(self._login_closed)
+        dialog.open()
+        self.active_login = dialog
+        return dialog
+
+    def _login_closed(self) -> None:
+        dialog, self.active_login = self.active_login, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _logged_in(self) -> None:
+        self.sync_session()
+        session = self.service.session
+        self.notify(f"Logged in: {session.text}", False)
+
+    def logout(self) -> None:
+        if self.security is None:
+            return
+        self.security.logout()
+        self.sync_session()
+        self.notify("Logged out: the panel is a Viewer", False)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.timer.stop()
+        if self.activity is not None:
+            QApplication.instance().removeEventFilter(self.activity)  # type: ignore[union-attr]
         super().closeEvent(event)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.runtime.snapshot import Snapshot
+from hmi.security import Action
+from hmi.ui.access import bind
 from hmi.ui.keypad import error_text
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.sections import FeedersPanel, GaugePanel, MixerPanel, NipPanel
@@ -45,6 +47,13 @@ class CommandBar(QFrame):
         self.manual_button = self._button(
             "MANUAL", "Manual: feedback held, feedforward only", partial(service.set_mode, "manual")
         )
+        for button, action in (
+            (self.start_button, Action.LINE_START),
+            (self.stop_button, Action.LINE_STOP),
+            (self.auto_button, Action.LINE_MODE),
+            (self.manual_button, Action.LINE_MODE),
+        ):
+            bind(button, action)
         for caption, buttons in (
             ("LINE", (self.start_button, self.stop_button)),
             ("CONTROL", (self.auto_button, self.manual_button)),

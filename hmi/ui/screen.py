@@ -10,20 +10,29 @@ from PySide6.QtWidgets import QWidget
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
+from hmi.security import SecurityService
 from hmi.ui.widgets import Notify
 
 
 @dataclass(frozen=True)
 class ScreenContext:
-    """What a screen may use: the service to act, the trend buffer to plot, a status line."""
+    """What a screen may use: the service to act, the trend buffer to plot, a status line,
+    and the security service (None in a window built without access control)."""
 
     service: LineService
     trend: TrendBuffer
     notify: Notify  # (message, is_error) -> shown in the status line
+    security: SecurityService | None = None
 
 
 class Screen(QWidget):
-    """Base of the screens. The main window calls `refresh` on the visible screen only."""
+    """Base of the screens. The main window calls `refresh` on the visible screen only.
+
+    `required_action`: the permission needed to open the screen (its navigation button is
+    disabled otherwise). `needs_security`: the screen exists only with a security service."""
+
+    required_action: str | None = None
+    needs_security = False
 
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

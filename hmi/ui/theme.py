@@ -130,6 +130,48 @@ QPushButton:checked, QPushButton[active="true"] {{
 #keypadKey {{ font-size: 24px; min-width: 84px; min-height: 60px; }}
 #keypadAction {{ font-size: 18px; min-width: 84px; min-height: 60px; }}
 
+#headerButton {{ font-size: 15px; min-width: 64px; min-height: 52px; padding: 4px 8px; }}
+
+#setpoint:disabled {{
+    background: {VALUE_BG}; border: 1px dashed {VALUE_BORDER}; color: {TEXT_MUTED};
+}}
+#commandButton:disabled, #navButton:disabled {{
+    background: {PANEL}; color: #8a8d90; border: 1px dashed {VALUE_BORDER};
+}}
+#commandButton[active="true"]:disabled {{
+    background: #8d9296; color: #eef0f1; border: 1px dashed {BUTTON_ACTIVE};
+}}
+
+#formCaption {{ font-size: 16px; color: {TEXT_MUTED}; min-width: 90px; }}
+#formEdit {{
+    font-size: 22px; background: {ENTRY_BG}; border: 2px solid {TEXT_MUTED};
+    border-radius: 3px; padding: 2px 8px;
+}}
+#formEdit:focus {{ border: 3px solid {TEXT}; }}
+#keyboardKey {{ font-size: 20px; padding: 2px; }}
+#keyboardAction {{ font-size: 17px; padding: 2px; }}
+#chip, #choice {{ font-size: 16px; min-height: 44px; padding: 2px 14px; }}
+
+#auditStatus {{ font-size: 14px; color: {TEXT_MUTED}; padding: 2px 4px; }}
+#auditStatus[state="deviation"] {{ background: {DEVIATION}; color: {DEVIATION_TEXT}; }}
+#auditStatus[state="bad"] {{ background: {ALARM}; color: #ffffff; font-weight: 700; }}
+QTableWidget {{
+    background: {VALUE_BG}; alternate-background-color: {PANEL}; font-size: 15px;
+    gridline-color: {PANEL_BORDER}; border: 1px solid {PANEL_BORDER};
+    selection-background-color: {BUTTON_ACTIVE}; selection-color: {BUTTON_ACTIVE_TEXT};
+}}
+QHeaderView::section {{
+    background: {HEADER}; font-size: 14px; font-weight: 700; padding: 4px 6px;
+    border: none; border-right: 1px solid {PANEL_BORDER};
+}}
+#picker {{
+    background: {ENTRY_BG}; border: 1px solid {VALUE_BORDER}; border-radius: 3px;
+    font-size: 16px; font-weight: 400; text-align: left; padding: 2px 10px;
+}}
+#pickerMenu {{ background: {ENTRY_BG}; border: 1px solid {PANEL_BORDER}; }}
+#pickerMenu::item {{ font-size: 17px; padding: 10px 28px 10px 14px; }}
+#pickerMenu::item:selected {{ background: {BUTTON_ACTIVE}; color: {BUTTON_ACTIVE_TEXT}; }}
+
 #plotTitle {{ font-size: {LABEL_PX}px; font-weight: 700; }}
 #legend {{ font-size: 13px; color: {TEXT_MUTED}; }}
 """

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from hmi.core.tags import Tag, tag
 from hmi.runtime.snapshot import Snapshot
+from hmi.security.permissions import setpoint_action
+from hmi.ui.access import bind
 from hmi.ui.keypad import KeypadDialog
 from hmi.ui.theme import set_state
 
@@ -106,6 +108,7 @@ class SetpointButton(QPushButton):
         self.setMinimumWidth(VALUE_MIN_WIDTH)
         self.setMinimumHeight(44)
         self.setToolTip(describe(self.definition) + "\nTap to enter a new value")
+        bind(self, setpoint_action(name))  # disabled for roles that may not write the tag
         self.clicked.connect(self.open_keypad)
 
     def update_from(self, snapshot: Snapshot | None) -> None:

@@ -157,7 +157,7 @@ def test_line_state_is_shown_on_the_command_buttons(window, runtime):
     assert commands.manual_button.property("active") == "true"
 
 
-def test_a_viewer_is_refused_and_told_why(qtbot, runtime, trend):
+def test_a_viewer_sees_disabled_controls_and_the_service_refuses_anyway(qtbot, runtime, trend):
     from hmi.runtime.service import LineService
     from hmi.ui.main_window import MainWindow
 
@@ -166,11 +166,35 @@ def test_a_viewer_is_refused_and_told_why(qtbot, runtime, trend):
     qtbot.addWidget(win)
     win.refresh()
     screen = overview(win)
-    screen.commands.start_button.click()
-    assert "lacks permission" in win.nav.status.text()
-    assert win.nav.status.property("state") == "deviation"
-    dialog = screen.setpoint("line_speed_sp_m_min").open_keypad()
+    commands = screen.commands
+    for button in (commands.start_button, commands.stop_button, commands.manual_button):
+        assert not button.isEnabled()
+        assert "Requires Operator or higher" in button.toolTip()
+    assert not screen.setpoint("line_speed_sp_m_min").isEnabled()
+    qtbot.mouseClick(commands.start_button, Qt.MouseButton.LeftButton)  # disabled: no effect
+    assert runtime.commands == []
+    dialog = screen.setpoint("line_speed_sp_m_min").open_keypad()  # past the UI: refused
     dialog.press("40")
     dialog.confirm()
     assert "lacks permission" in dialog.error.text()
     assert runtime.commands == []
+
+
+def test_setpoint_entries_follow_the_tag_write_role(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from hmi.ui.access import apply_session
+    from hmi.ui.widgets import SetpointButton
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    speed = SetpointButton("line_speed_sp_m_min", lambda n, v: v, lambda m, e: None, parent)
+    width = SetpointButton("web_width_mm", lambda n, v: v, lambda m, e: None, parent)
+    for role, expected in (
+        (Role.VIEWER, (False, False)),
+        (Role.OPERATOR, (True, False)),  # web_width_mm: write_role Engineer in the registry
+        (Role.ENGINEER, (True, True)),
+    ):
+        apply_session(parent, Session("x", role))
+        assert (speed.isEnabled(), width.isEnabled()) == expected, role
+    assert "Requires" not in width.toolTip()  # the note goes once the role may

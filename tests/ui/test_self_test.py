@@ -1,5 +1,6 @@
 """`hmi --self-test --screenshot PATH`: the packaging work relies on its exit code."""
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,10 @@ def test_self_test_runs_the_loop_saves_a_screenshot_and_exits_0(tmp_path):
     width, height = (int.from_bytes(shot.read_bytes()[16 + i : 20 + i], "big") for i in (0, 4))
     assert (width, height) == (1280, 800)
     assert (tmp_path / "data" / "hmi.sqlite3").exists()  # the embedded store was opened there
+    # It ran as Viewer: no first-run dialog, no user created, nothing to audit.
+    with sqlite3.connect(tmp_path / "data" / "hmi.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM audit").fetchone() == (0,)
 
 
 def test_self_test_fails_with_a_reason_when_the_screenshot_cannot_be_saved(tmp_path):

@@ -1,0 +1,270 @@
+"""The security service: who is logged in at the panel, login and lockout, auto-logout,
+first-run set-up, electronic signatures, and the permission check other services call.
+
+Time comes from an injectable clock (epoch seconds), so lockout and inactivity are tested on
+a simulated clock. Everything here runs on the UI / service thread, never in the control loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+
+from hmi.core.roles import Role
+from hmi.history.store import connect, database_path
+from hmi.security.accounts import Accounts
+from hmi.security.audit import AuditRecord, AuditTrail, Verification
+from hmi.security.export import export_csv
+from hmi.security.guard import authorize
+from hmi.security.passwords import PasswordPolicy, make_hasher, verify_password
+from hmi.security.permissions import Action, permission
+from hmi.security.session import VIEWER, Session
+from hmi.security.users import SecuritySettings, User, UserStore
+
+Clock = Callable[[], float]
+WRONG = "Wrong user name or password"
+
+
+class LoginFailed(Exception):
+    """Login or signature refused; the message is fit to show at the panel."""
+
+
+class AccountLocked(LoginFailed):
+    def __init__(self, name: str, until: float) -> None:
+        self.until = until
+        stamp = time.strftime("%H:%M:%S", time.localtime(until))
+        super().__init__(f"Account {name!r} is locked after failed attempts until {stamp}")
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """An electronic signature: who signed which action, meaning what, and its audit record."""
+
+    user: str
+    role: Role
+    action: str
+    meaning: str
+    reason: str
+    time: float
+    record_id: int
+
+
+class SecurityService:
+    def __init__(
+        self,
+        users: UserStore,
+        audit: AuditTrail,
+        *,
+        clock: Clock = time.time,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
+        self.users = users
+        self.audit = audit
+        self.clock = clock
+        self.hasher = hasher or make_hasher()
+        self.settings: SecuritySettings = users.settings()
+        self._current = VIEWER
+        self._last_activity = clock()
+        self._dummy_hash: str | None = None
+        self.accounts = Accounts(self)
+
+    # ----- who is acting -----
+    @property
+    def current(self) -> Session:
+        return self._current
+
+    @property
+    def policy(self) -> PasswordPolicy:
+        return PasswordPolicy(self.settings.password_min_length)
+
+    def authorize(
+        self,
+        session: Session,
+        action: str,
+        details: Mapping[str, object] | None = None,
+        reason: str = "",
+    ) -> None:
+        """Return if `session` may do `action`, else audit the attempt and raise
+        PermissionDenied. Services without a home yet (recipes, alarms) call this."""
+        authorize(self.audit, session, action, details, reason)
+
+    def require(self, action: str, details: Mapping[str, object] | None = None) -> Session:
+        """The panel's current session, if it may do `action` (else audited and refused)."""
+        session = self._current
+        self.authorize(session, action, details)
+        return session
+
+    # ----- first start -----
+    def needs_first_admin(self) -> bool:
+        """True on an empty store: the first user, an Administrator, must be created."""
+        return self.users.count() == 0
+
+    def create_first_admin(self, name: str, password: str) -> Session:
+        """Create the first Administrator on an empty store and log them in."""
+        self.accounts.add_first_admin(name, password)
+        return self._start(self.users.get(name), previous=self._current)  # type: ignore[arg-type]
+
+    # ----- login, logout, activity -----
+    def login(self, name: str, password: str) -> Session:
+        """Log `name` in at the panel (switching from whoever is logged in). Raises
+        LoginFailed (AccountLocked while locked); every attempt is audited."""
+        now = self.clock()
+        self.settings = self.users.settings()
+        user = self.users.get(name.strip())
+        if user is None:
+            verify_password(self.hasher, self._dummy(), password)  # same time as a real check
+            self._record_failure(name, "session.login_failed", "unknown user")
+            raise LoginFailed(WRONG)
+        if user.locked(now):
+            self._record_failure(user.name, "session.login_failed", "locked")
+            raise AccountLocked(user.name, user.locked_until)
+        if not verify_password(self.hasher, user.password_hash, password):
+            self._wrong_password(user, now, "session.login_failed")
+            raise LoginFailed(WRONG)  # _wrong_password raised AccountLocked if it locked
+        if user.disabled:
+            self._record_failure(user.name, "session.login_failed", "disabled")
+            raise LoginFailed(f"Account {user.name!r} is disabled")
+        changes: dict[str, object] = {}
+        if self.hasher.check_needs_rehash(user.password_hash):
+            changes["password_hash"] = self.hasher.hash(password)
+        return self._start(user, previous=self._current, **changes)
+
+    def _start(self, user: User, previous: Session, **changes: object) -> Session:
+        now = self.clock()
+        if previous.logged_in:
+            self.audit.record(previous, "session.logout", {}, "user switch")
+        session = Session(user.name, user.role)
+        fields = {"failed_attempts": 0, "locked_until": 0.0, "last_login": now, **changes}
+        self.audit.record(
+            session, "session.login", {}, apply=lambda: self.users.update(user.name, **fields)
+        )
+        self._current = session
+        self._last_activity = now
+        return session
+
+    def logout(self, reason: str = "") -> None:
+        """Back to Viewer. `reason`: empty for a user's own logout, "inactivity" etc."""
+        session = self._current
+        if not session.logged_in:
+            return
+        self._current = VIEWER
+        self.audit.record(session, "session.logout", {}, reason)
+
+    def touch(self) -> None:
+        """Input at the panel: restarts the inactivity timer."""
+        self._last_activity = self.clock()
+
+    def idle_s(self) -> float:
+        return self.clock() - self._last_activity
+
+    def check_inactivity(self) -> bool:
+        """Log out after the configured inactivity; True if it just did."""
+        limit = self.settings.auto_logout_s
+        if not self._current.logged_in or limit <= 0 or self.idle_s() < limit:
+            return False
+        self.logout("inactivity")
+        return True
+
+    def login_names(self) -> list[str]:
+        """Enabled accounts, for the quick user switch at the panel."""
+        return [u.name for u in self.users.all() if not u.disabled]
+
+    # ----- the trail, for the Audit screen -----
+    def audit_records(self, session: Session, **filters: Any) -> list[AuditRecord]:
+        """Records matching `filters` (see AuditTrail.records); needs ``audit.view``."""
+        self.authorize(session, Action.AUDIT_VIEW)
+        return self.audit.records(**filters)
+
+    def verify_audit(self, session: Session) -> Verification:
+        self.authorize(session, Action.AUDIT_VIEW)
+        return self.audit.verify()
+
+    def export_audit(self, session: Session, path: Path, **filters: Any) -> int:
+        """Write the matching records to a CSV file; needs ``audit.export``; audited."""
+        self.authorize(session, Action.AUDIT_EXPORT, {"file": str(path)})
+        count = export_csv(self.audit.records(**filters), path)
+        self.audit.record(session, Action.AUDIT_EXPORT, {"file": str(path), "records": count})
+        return count
+
+    # ----- electronic signature -----
+    def sign(
+        self,
+        session: Session,
+        action: str,
+        password: str,
+        reason: str,
+        details: Mapping[str, object] | None = None,
+    ) -> Signature:
+        """Sign a critical action: the acting user re-enters their password and gives a
+        reason; the record carries the signature's meaning. Failures count toward lockout."""
+        meaning = permission(action).signature
+        if meaning is None:
+            raise ValueError(f"{action}: is not an action that is signed")
+        self.authorize(session, action, details, reason)
+        if not reason.strip():
+            raise ValueError(f"{action}: a signature needs a reason")
+        now = self.clock()
+        user = self.users.get(session.user)
+        if user is None or user.disabled:
+            self._record_failure(session.user, "signature.failed", "no such active user")
+            raise LoginFailed(f"{session.user!r} cannot sign")
+        if user.locked(now):
+            self._record_failure(user.name, "signature.failed", "locked")
+            raise AccountLocked(user.name, user.locked_until)
+        if not verify_password(self.hasher, user.password_hash, password):
+            self._wrong_password(user, now, "signature.failed", signing=action)
+            raise LoginFailed("Wrong password: not signed")
+        record = self.audit.record(
+            session,
+            action,
+            {**(details or {}), "signature": meaning, "signed_by": user.name},
+            reason,
+            apply=lambda: self.users.update(user.name, failed_attempts=0),
+        )
+        self.touch()
+        return Signature(user.name, user.role, action, meaning, reason, record.time, record.id)
+
+    # ----- failures and lockout -----
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self.hasher.hash("not a password of anyone")
+        return self._dummy_hash
+
+    def _record_failure(self, name: str, action: str, why: str, **details: object) -> None:
+        self.audit.append(
+            name[:64], Role.VIEWER.label, action, {"why": why, "outcome": "failed", **details}
+        )
+
+    def _wrong_password(self, user: User, now: float, action: str, **details: object) -> None:
+        expired = 0 < user.locked_until <= now  # a lock that ran out starts a fresh count
+        failed = (0 if expired else user.failed_attempts) + 1
+        limit = self.settings.max_failed_attempts
+        until = now + self.settings.lockout_s if failed >= limit else 0.0
+        self.audit.append(
+            user.name,
+            Role.VIEWER.label,
+            action,
+            {"why": "wrong password", "attempt": failed, "locked": bool(until), **details}
+            | {"outcome": "failed"},
+            apply=lambda: self.users.update(user.name, failed_attempts=failed, locked_until=until),
+        )
+        if until:
+            if self._current.user == user.name and self._current.logged_in:
+                self.logout("account locked")
+            raise AccountLocked(user.name, until)
+
+    def close(self) -> None:
+        self.audit.conn.close()
+
+
+def open_security(
+    data_dir: Path, *, clock: Clock = time.time, hasher: PasswordHasher | None = None
+) -> SecurityService:
+    """The security service of `data_dir`'s store (its own connection, migrated)."""
+    conn = connect(database_path(data_dir))
+    return SecurityService(UserStore(conn), AuditTrail(conn, clock), clock=clock, hasher=hasher)

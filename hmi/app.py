@@ -85,7 +85,12 @@ def build_stack(
         sinks.append(historian)
     runtime = Runtime(
         profile,
-        make_controller(controller, config.startup.formulation, config.line.gauge_distance_m),
+        make_controller(
+            controller,
+            config.startup.formulation,
+            config.line.gauge_distance_m,
+            config.line.model_dump(),
+        ),
         clock=SimClock() if simulated else RealClock(),
         period_s=period_s,
         running=config.startup.running,

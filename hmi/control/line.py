@@ -1,67 +1,43 @@
-"""The first closed-loop controller of the line: feed feedforward and an areal-mass gap loop.
+"""The baseline controller, kept for comparison: a plain PI loop from the gauge to the gap.
 
-Feed: the powder a film needs is target areal mass × film width × line speed,
-    total_kg_h = 0.6 · m[mg/cm²] · W[m] · v[m/min]     (1 mg/cm² = 10 g/m²; 60 min/h; 1000 g/kg)
-split into feeder setpoints by the formulation's mass fractions.
+Feed: target areal mass × film width × line speed, nothing else,
+    total_kg_h = 0.6 · m[mg/cm²] · W[m] · v[m/min]
+split into feeder setpoints by the formulation's mass fractions (no recycle correction, no
+refill awareness, no bank trim).
 
-Gap: a PI loop from the areal-mass gauge to a common gap correction added to the set-up gap of
-each side (the set-up is taken bumplessly from the actuator positions at the first good read).
-The gauge sees the film L metres after the nip, a dead time θ = L / v that grows as the line
-slows, so the integral gain is scheduled as ki = loop_gain / (plant_gain · θ) to keep the loop
-equally damped at any speed. On a bad gauge value the loop holds its last output.
+Gap: a PI loop from the areal-mass gauge reading to a common gap correction added to the set-up
+gap of each side (taken bumplessly from the actuator positions at the first good read). Its
+gains are fixed, tuned at the nominal dead time θ0 = L / v_nominal:
+    kp = kp_loop_gain / g,   ki = ki_loop_gain / (g · θ0)      (g: plant gain, mg/cm² per µm)
+No gap feedforward (no thermal, eccentricity or tilt compensation) and no dead-time
+compensation. The reference the material should see is the actuator setpoint itself. On a bad
+gauge value (NaN, bad quality) the loop holds its last output.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import math
 
 from hmi.control.base import ControlInputs, ControlResult
+from hmi.control.config import LineControllerConfig, feed_total_kg_h
 from hmi.control.pi import PI
 from hmi.core.process import ProcessImage
 from hmi.core.tags import FEEDERS, SIDES
 
-KG_H_PER_MG_CM2_M_M_MIN = 0.6
+__all__ = ["BaselineController", "LineController", "feed_total_kg_h"]
 
 
-def feed_total_kg_h(areal_mass_mg_cm2: float, width_mm: float, speed_m_min: float) -> float:
-    """Powder mass flow (kg/h) that makes a film of this areal mass, width and speed."""
-    return KG_H_PER_MG_CM2_M_M_MIN * areal_mass_mg_cm2 * (width_mm / 1000.0) * speed_m_min
+class BaselineController:
+    """Plain PI gauge → gap with fixed gains; feed = target × width × speed."""
 
-
-@dataclass(frozen=True)
-class LineControllerConfig:
-    formulation: Mapping[str, float] = field(
-        default_factory=lambda: {"active": 0.96, "carbon": 0.02, "binder": 0.02}
-    )
-    gauge_distance_m: float = 2.0  # nip to areal-mass gauge, along the web
-    plant_gain_mg_cm2_per_um: float = 0.34  # d(areal mass)/d(gap), nominal LFP
-    kp_loop_gain: float = 0.2  # proportional part, as a fraction of the inverse plant gain
-    ki_loop_gain: float = 0.25  # integral gain × plant gain × dead time
-    gap_min_um: float = 10.0
-    gap_max_um: float = 600.0
-    gap_rate_um_s: float = 20.0  # limit on the commanded gap's rate of change
-    feedback_limit_um: float = 60.0  # the loop trims the set-up, it does not replace it
-    min_speed_m_min: float = 1.0  # below this the web barely moves: do not integrate
-
-    def __post_init__(self) -> None:
-        total = sum(self.formulation.values())
-        if set(self.formulation) != set(FEEDERS) or abs(total - 1.0) > 1e-6:
-            raise ValueError(
-                f"formulation: needs fractions for {', '.join(FEEDERS)} summing to 1 "
-                f"(got {dict(self.formulation)})"
-            )
-
-
-class LineController:
-    name = "pi"
+    name = "baseline"
 
     def __init__(self, config: LineControllerConfig | None = None) -> None:
-        self.config = config or LineControllerConfig()
-        c = self.config
+        self.config = c = config or LineControllerConfig()
+        dead_time_s = c.gauge_distance_m / (c.nominal_speed_m_min / 60.0)
         self._pi = PI(
             kp=c.kp_loop_gain / c.plant_gain_mg_cm2_per_um,
-            ki=0.0,
+            ki=c.ki_loop_gain / (c.plant_gain_mg_cm2_per_um * dead_time_s),
             out_min=-c.feedback_limit_um,
             out_max=c.feedback_limit_um,
         )
@@ -90,19 +66,10 @@ class LineController:
         gauge_ok = image.is_good("areal_mass_mg_cm2")
         if not gauge_ok:
             conditions.append("gauge_bad")
-        integrate = (
-            gauge_ok
-            and inputs.mode == "auto"
-            and inputs.running
-            and speed_ok
-            and speed >= c.min_speed_m_min
-        )
-        if integrate:
-            error = target - image.get("areal_mass_mg_cm2")
-            dead_time_s = c.gauge_distance_m / (speed / 60.0)
-            ki = c.ki_loop_gain / (c.plant_gain_mg_cm2_per_um * dead_time_s)
-            self._feedback_um = self._pi.step(error, dt_s, ki=ki)
-        # else: hold the last correction; the PI integral is untouched, so resuming is bumpless
+        act = gauge_ok and inputs.mode == "auto" and inputs.running and speed_ok
+        if act and speed >= c.min_speed_m_min:
+            self._feedback_um = self._pi.step(target - image.get("areal_mass_mg_cm2"), dt_s)
+        # else: hold the last correction; the integral is untouched, so resuming is bumpless
 
         if self._setup_um is not None:
             max_move = c.gap_rate_um_s * dt_s
@@ -119,5 +86,24 @@ class LineController:
         outputs["feed_total_sp_kg_h"] = total
         outputs["gap_feedback_um"] = self._feedback_um
         outputs["feed_feedforward_kg_h"] = total
-        corrections = {"feed_feedforward_kg_h": total, "gap_feedback_um": self._feedback_um}
+        corrections = {
+            "feed_feedforward_kg_h": total,
+            "feed_recycle_kg_h": 0.0,
+            "feed_bank_trim_kg_h": 0.0,
+            "feed_lead_kg_h": 0.0,
+            "gap_feedback_um": self._feedback_um,
+        }
+        for s in SIDES:  # the terms the model controller has; the baseline's are its PI's
+            setup = self._setup_um[s] if self._setup_um is not None else math.nan
+            corrections[f"gap_{s}_feedforward_um"] = setup
+            corrections[f"gap_{s}_monitor_um"] = self._feedback_um
+            for term in ("gaugemeter", "thermal", "eccentricity", "tilt"):
+                corrections[f"gap_{s}_{term}_um"] = 0.0
+        outputs.update(corrections)
+        outputs["controller_auto"] = 1.0 if inputs.mode == "auto" else 0.0
+        outputs["controller_holding"] = 0.0 if gauge_ok else 1.0
         return ControlResult(outputs, corrections, tuple(conditions))
+
+
+LineController = BaselineController
+"""The first controller's old name (registered as "pi"): the baseline."""

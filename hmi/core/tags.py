@@ -82,6 +82,16 @@ def _declare() -> tuple[Tag, ...]:
             Tag(f"feeder_{f}_flow_kg_h", "kg/h", f"Feeder mass flow, {name}", 0, 2000, _M),
             Tag(f"feeder_{f}_sp_kg_h", "kg/h", f"Feeder flow setpoint, {name}", 0, 2000, _O),
             Tag(f"feeder_{f}_hopper_kg", "kg", f"Feeder hopper mass, {name}", 0, 500, _M),
+            # A refilling loss-in-weight feeder cannot weigh its flow: it runs volumetric.
+            Tag(
+                f"feeder_{f}_refilling",
+                "",
+                f"Feeder refilling (1), {name}",
+                0,
+                1,
+                _ST,
+                decimals=0,
+            ),
         ]
     for s in SIDES:
         name = _SIDE_NAMES[s]
@@ -92,6 +102,21 @@ def _declare() -> tuple[Tag, ...]:
             # of thermal growth, eccentricity and mill stretch that the actuator setpoint adds.
             Tag(f"gap_{s}_ref_um", "µm", f"Effective gap reference, {name}", 0, 1000, _O),
             Tag(f"roll_force_{s}_kn", "kN", f"Nip 1 roll force, {name}", 0, 2000, _M),
+            # The model controller's terms of the gap setpoint (sp = ref + compensations).
+            Tag(f"gap_{s}_feedforward_um", "µm", f"Gap set-up (feedforward), {name}", 0, 1000, _O),
+            Tag(f"gap_{s}_monitor_um", "µm", f"Gap areal-mass monitor, {name}", -200, 200, _O),
+            Tag(f"gap_{s}_gaugemeter_um", "µm", f"Gap gaugemeter wedge, {name}", -100, 100, _O),
+            Tag(f"gap_{s}_thermal_um", "µm", f"Gap thermal compensation, {name}", -200, 200, _O),
+            Tag(
+                f"gap_{s}_eccentricity_um",
+                "µm",
+                f"Gap eccentricity compensation, {name}",
+                -50,
+                50,
+                _O,
+                decimals=2,
+            ),
+            Tag(f"gap_{s}_tilt_um", "µm", f"Gap tilt correction (CD), {name}", -100, 100, _O),
         ]
     tags += [
         Tag("bank_mass_kg", "kg", "Powder bank in nip 1", 0, 50, _M, decimals=2),
@@ -183,6 +208,33 @@ def _declare() -> tuple[Tag, ...]:
         Tag("feed_total_sp_kg_h", "kg/h", "Total feed from target × width × speed", 0, 4000, _O),
         Tag("feed_feedforward_kg_h", "kg/h", "Feed feedforward (controller)", 0, 4000, _O),
         Tag("feed_feedforward_kg_h", "kg/h", "Feed feedforward (controller)", 0, 4000, _O),
+        # Measured trim flow: the edge trim cut at the knife, recycled into the mixer.
+        Tag("recycle_flow_kg_h", "kg/h", "Edge-trim recycle flow (cut)", 0, 500, _M),
+        Tag("feed_recycle_kg_h", "kg/h", "Recycled trim returning (feed less)", 0, 500, _O),
+        Tag("feed_bank_trim_kg_h", "kg/h", "Feed bank-level trim", -500, 500, _O),
+        Tag("feed_lead_kg_h", "kg/h", "Feed lead through the mixer", -4000, 4000, _O),
+        Tag("controller_auto", "", "Controller automatic (1) or manual (0)", 0, 1, _O, decimals=0),
+        Tag(
+            "controller_holding",
+            "",
+            "Controller holds the gauge loop on a bad input (1)",
+            0,
+            1,
+            _O,
+            decimals=0,
+        ),
+        Tag("gauge_dead_time_s", "s", "Dead time nip to gauge (L / v)", 0, 3600, _O),
+        Tag(
+            "areal_mass_predicted_mg_cm2",
+            "mg/cm²",
+            "Areal mass predicted for the film at the nip",
+            0,
+            100,
+            _O,
+            decimals=2,
+        ),
+        Tag("offspec_length_m", "m", "Off-spec film counted by the controller", 0, 1e7, _O),
+        Tag("gap_tilt_pivot", "", "Share of a wedge correction on DS", 0, 1, _O, decimals=2),
     ]
     return tuple(tags)
 

@@ -41,9 +41,20 @@ class StartupSection(_Strict):
 
 
 class LineSection(_Strict):
-    """Geometry of the line that the controllers need, whatever the driver."""
+    """Geometry and machine data of the line that the controllers need, whatever the driver.
+    Defaults are the emulated equipment's (hmi/plant/equipment.py)."""
 
     gauge_distance_m: float = Field(default=2.0, gt=0.05, le=20.0)  # nip to gauge, along the web
+    gauge_scan_time_s: float = Field(default=8.0, gt=0.0, le=600.0)  # one pass of the scanner
+    roll_diameter_mm: float = Field(default=800.0, gt=0.0, le=3000.0)  # nip-1 rolls
+    mill_modulus_kn_um: float = Field(default=2.5, gt=0.0, le=100.0)  # per side, h = S + F/M
+    thermal_gap_um_per_k: float = Field(default=-9.0, ge=-100.0, le=100.0)  # −α·D
+    roll_growth_time_constant_s: float = Field(default=300.0, ge=0.0, le=36_000.0)
+    trim_width_frac: float = Field(default=0.03, ge=0.0, lt=0.5)  # edge trim, recycled
+    mixer_residence_s: float = Field(default=45.0, gt=0.0, le=3600.0)
+    conveyor_delay_s: float = Field(default=5.0, ge=0.0, le=3600.0)  # mixer to bank
+    recycle_delay_s: float = Field(default=60.0, ge=0.0, le=3600.0)  # knife to mixer
+    bank_intake_scale_kg: float = Field(default=1.0, gt=0.0, le=100.0)  # B_c in φ(B)
 
 
 class EmulatedSection(_Strict):

@@ -288,6 +288,7 @@ class Line(LineTruth):
         for flow_key, hopper_key, feeder in self._feeder_keys:
             values[flow_key] = feeder.measured_flow_kg_h
             values[hopper_key] = feeder.hopper_kg
+            values[f"feeder_{feeder.name}_refilling"] = 1.0 if feeder.refilling else 0.0
         gap_os = self._act_os.position_um + self._drift_os
         gap_ds = self._act_ds.position_um + self._drift_ds
         if self._yielding:  # the cylinder has given way: its position sensor sees it
@@ -309,4 +310,5 @@ class Line(LineTruth):
         values["mixer_temperature_c"] = self.mixer_heat.temperature_c
         values["line_power_kw"] = self.energy.power_kw
         values["energy_wh_per_m2"] = self.energy_kwh_per_m2 * 1000.0
+        values["recycle_flow_kg_h"] = self.recycle_flow_kg_h  # trim cut at the knife
         return values

@@ -20,7 +20,7 @@ from hmi.hardware.config import (
     StartupSection,
 )
 from hmi.hardware.emulated import EmulatedProfile
-from hmi.plant import MATERIALS
+from hmi.plant import MATERIALS, Equipment
 from hmi.runtime import InjectFault, Runtime, SimClock, WriteSetpoint
 from hmi.sim.scenario import Event, Scenario
 from hmi.sim.stats import SIDES, RunStatistics, Sample, TargetTrack
@@ -33,12 +33,19 @@ SETPOINT_EVENTS = {
 }
 
 Progress = Callable[[float], None]
+_ROLL_FIELDS = ("roll_expansion_per_k", "roll_diameter_mm")
 
 
 def profile_config(scenario: Scenario) -> ProfileConfig:
     recipe = scenario.recipe
     material = MATERIALS[recipe.material]
-    line = LineSection(**{k: v for k, v in scenario.equipment.items() if k == "gauge_distance_m"})
+    # the controller knows the machine a scenario overrides (same field names as the plant's;
+    # the thermal gap coefficient is the rolls' −α·D)
+    known = {k: v for k, v in scenario.equipment.items() if k in LineSection.model_fields}
+    rolls = {k: v for k, v in scenario.equipment.items() if k in _ROLL_FIELDS}
+    if rolls:
+        known["thermal_gap_um_per_k"] = Equipment(**rolls).thermal_gap_um_per_k
+    line = LineSection(**known)
     return ProfileConfig(
         profile=ProfileSection(name=f"scenario: {scenario.scenario.name}", driver="emulated"),
         startup=StartupSection(
@@ -119,7 +126,12 @@ def run_scenario(
     )
     runtime = Runtime(
         profile,
-        make_controller(controller, config.startup.formulation, config.line.gauge_distance_m),
+        make_controller(
+            controller,
+            config.startup.formulation,
+            config.line.gauge_distance_m,
+            config.line.model_dump(),
+        ),
         clock=SimClock(),
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from hmi.control import DEFAULT_CONTROLLER
 from hmi.sim.runner import run_scenario
 from hmi.sim.scenario import parse_scenario
 from tests.sim.test_scenario import EVENT_SAMPLES
@@ -108,7 +109,7 @@ def test_cli_prints_one_json_object(tmp_path):
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert REQUIRED_KEYS <= set(result)
-    assert result["scenario"] == "short" and result["controller"] == "pi"
+    assert result["scenario"] == "short" and result["controller"] == DEFAULT_CONTROLLER
 
 
 def test_cli_refuses_a_bad_file_naming_the_field(tmp_path):

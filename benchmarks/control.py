@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"scenarios": report, "controller_us_per_step": cost,
                                "runs": results}, indent=2))  # fmt: skip
-    print(f"written {out.relative_to(ROOT)}")
+    print(f"written {out}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""`make bench`: control-loop timing at 100 Hz with the GUI idle and with trends animating.
+"""`make bench`: control-loop timing at 100 Hz with the GUI idle and with trends animating,
+and the alarm flood (1,000 alarms in one second: journaled, counted, shown; see alarm_flood).
 
 Each case builds the full stack (emulated profile, controller, historian) on the real clock,
 runs it for --seconds, and records every tick's lateness (how long after its absolute deadline
@@ -20,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 
-from benchmarks import sim_speed  # noqa: E402
+from benchmarks import alarm_flood, sim_speed  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
 
 CASES: dict[str, tuple[str, float] | None] = {
@@ -120,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sim-seconds", type=float, default=3600.0, help="simulated run for the speed (0: skip)"
     )
+    parser.add_argument(
+        "--no-alarm-flood", action="store_true", help="skip the alarm flood measurement"
+    )
     parser.add_argument("--out", default="bench-results/bench.json")
     args = parser.parse_args(argv)
     rows = []
@@ -127,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.cases:
             print(f"running {name} for {args.seconds:g} s ...", file=sys.stderr, flush=True)
             rows.append(run_case(name, CASES[name], args.seconds, Path(tmp)))
+        flood = None
+        if not args.no_alarm_flood:
+            print("alarm flood: 1000 alarms in 1 s ...", file=sys.stderr, flush=True)
+            (Path(tmp) / "alarms").mkdir()
+            flood = alarm_flood.measure(Path(tmp) / "alarms")
     result = {
         "machine": {
             "platform": platform.platform(),
@@ -135,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "loop_timing": rows,
     }
+    if flood is not None:
+        result["alarms"] = flood
     if args.sim_seconds > 0:
         print(f"simulating {args.sim_seconds:g} s ...", file=sys.stderr, flush=True)
         result["simulation"] = sim_speed.measure(args.sim_seconds)
@@ -144,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     if "simulation" in result:
         print(sim_speed.table(result["simulation"]))
+    if flood is not None:
+        print(alarm_flood.table(flood))
     print(f"\nJSON: {out}")
     return 0
 

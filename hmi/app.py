@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmi import __version__
+from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
@@ -75,6 +76,8 @@ def build_stack(
     profile = build_profile(config)
     closers: list = []
     sinks = []
+    journal: AlarmJournal | None = None
+    alarms = AlarmEngine(load_definitions())
     if history:
         store = open_store(data_dir)  # creates the directory and applies migrations
         closers.append(store.close)
@@ -83,6 +86,10 @@ def build_stack(
         historian.start()
         closers.append(historian.close)
         sinks.append(historian)
+        journal = AlarmJournal(database_path(data_dir))
+        journal.start()
+        closers.append(journal.close)
+        alarms.add_sink(journal.offer)
     runtime = Runtime(
         profile,
         make_controller(
@@ -96,12 +103,13 @@ def build_stack(
         running=config.startup.running,
         recipe_name=config.startup.recipe_name,
         sinks=sinks,
+        alarms=alarms,
     )
     # Nobody is logged in until someone logs in at the panel: the line runs, the panel is a
     # Viewer. Every action goes through the security service's current session and the audit.
     security = open_security(data_dir)
     closers.append(security.close)
-    service = LineService(runtime, session or security, audit=security.audit)
+    service = LineService(runtime, session or security, audit=security.audit, journal=journal)
     return Stack(config, profile, runtime, service, security, data_dir, closers)
 
 

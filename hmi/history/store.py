@@ -1,10 +1,10 @@
 """The embedded store: one SQLite file per installation, schema moved forward by migrations.
 
-Everything the HMI keeps on disk (sampled process data now; audit trail and alarm journal
-later) lives in `<data_dir>/hmi.sqlite3`, so a support engineer copies one file to take the
-whole history of a line away. The schema only ever moves forward: each entry of `MIGRATIONS`
-is applied once, in order, inside one transaction, and `schema_version` records how far a
-file has come. Adding a table later is one appended string.
+Everything the HMI keeps on disk (sampled process data, audit trail, alarm journal) lives
+in `<data_dir>/hmi.sqlite3`, so a support engineer copies one file to take the whole history
+of a line away. The schema only ever moves forward: each entry of `MIGRATIONS` is applied
+once, in order, inside one transaction, and `schema_version` records how far a file has come.
+Adding a table later is one appended string.
 """
 
 from __future__ import annotations
@@ -82,6 +82,36 @@ MIGRATIONS: tuple[str, ...] = (
         last_id INTEGER NOT NULL,
         hash TEXT NOT NULL
     );
+    """,
+    # 3: alarm journal (hmi.alarms): every alarm transition and every operator action on an
+    # alarm, append-only like the audit trail.
+    """
+    CREATE TABLE alarm_journal (
+        id INTEGER PRIMARY KEY,
+        wall_time REAL NOT NULL,  -- epoch seconds
+        t_s REAL NOT NULL,        -- runtime clock
+        alarm TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        priority INTEGER NOT NULL, -- 1 critical .. 4 low
+        event TEXT NOT NULL,      -- raised, cleared, acknowledged, shelved, ...
+        state TEXT NOT NULL,      -- state after the event
+        value REAL,               -- NULL: not a finite number
+        limit_value REAL,
+        occurrence INTEGER NOT NULL,
+        user TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX alarm_journal_time ON alarm_journal (wall_time);
+    CREATE INDEX alarm_journal_tag ON alarm_journal (tag);
+    CREATE INDEX alarm_journal_alarm ON alarm_journal (alarm);
+    CREATE TRIGGER alarm_journal_no_update BEFORE UPDATE ON alarm_journal
+    BEGIN
+        SELECT RAISE(ABORT, 'the alarm journal is append-only');
+    END;
+    CREATE TRIGGER alarm_journal_no_delete BEFORE DELETE ON alarm_journal
+    BEGIN
+        SELECT RAISE(ABORT, 'the alarm journal is append-only');
+    END;
     """,
 )
 

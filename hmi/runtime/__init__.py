@@ -2,11 +2,15 @@
 
 from hmi.runtime.clock import Clock, RealClock, SimClock
 from hmi.runtime.commands import (
+    AcknowledgeAlarms,
     Command,
     InjectFault,
+    SetAlarmInService,
     SetMode,
+    ShelveAlarm,
     StartLine,
     StopLine,
+    UnshelveAlarm,
     WriteSetpoint,
 )
 from hmi.runtime.loop import Runtime
@@ -14,17 +18,21 @@ from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.runtime.trend import TrendBuffer
 
 __all__ = [
+    "AcknowledgeAlarms",
     "Clock",
     "Command",
     "InjectFault",
     "RealClock",
     "Runtime",
+    "SetAlarmInService",
     "SetMode",
+    "ShelveAlarm",
     "SimClock",
     "Snapshot",
     "StartLine",
     "StopLine",
     "TickStats",
     "TrendBuffer",
+    "UnshelveAlarm",
     "WriteSetpoint",
 ]

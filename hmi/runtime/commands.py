@@ -42,4 +42,38 @@ class InjectFault:
     user: str
 
 
-Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault
+@dataclass(frozen=True, slots=True)
+class AcknowledgeAlarms:
+    """Acknowledge these alarms (one, or all the operator sees)."""
+
+    names: tuple[str, ...]
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShelveAlarm:
+    name: str
+    duration_s: float
+    reason: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnshelveAlarm:
+    name: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetAlarmInService:
+    """Take an alarm out of service (in_service False) or return it (True)."""
+
+    name: str
+    in_service: bool
+    reason: str
+    user: str
+
+
+AlarmCommand = AcknowledgeAlarms | ShelveAlarm | UnshelveAlarm | SetAlarmInService
+
+Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault | AlarmCommand

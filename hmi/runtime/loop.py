@@ -18,23 +18,31 @@ from typing import Protocol
 
 import numpy as np
 
+from hmi.alarms.engine import AlarmEngine
+from hmi.alarms.model import AlarmSummary
 from hmi.control.base import ControlInputs, Controller, ControlResult
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TagKind, TagRangeError, names, tag
 from hmi.hardware.base import HardwareProfile
+from hmi.runtime.alarming import OverrunMonitor, apply_alarm_command
 from hmi.runtime.clock import Clock, RealClock
 from hmi.runtime.commands import (
+    AcknowledgeAlarms,
     Command,
     InjectFault,
+    SetAlarmInService,
     SetMode,
+    ShelveAlarm,
     StartLine,
     StopLine,
+    UnshelveAlarm,
     WriteSetpoint,
 )
 from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.runtime.trend import TrendBuffer
 
 DEFAULT_PERIOD_S = 0.01  # 100 Hz
+_NO_ALARMS = AlarmSummary()
 # CPython hands the GIL between threads every 5 ms by default, so a woken control thread may
 # wait that long behind the UI thread's Python code (pyqtgraph paints in Python). A shorter
 # interval bounds that wait; measured in `make bench` (trends animating).
@@ -63,6 +71,7 @@ class Runtime:
         trend_capacity: int = 12_000,
         stats_window: int = 6_000,
         sinks: Iterable[SampleSink] = (),
+        alarms: AlarmEngine | None = None,
     ) -> None:
         if period_s <= 0:
             raise ValueError(f"period_s: {period_s} must be > 0")
@@ -79,6 +88,9 @@ class Runtime:
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._messages: deque[str] = deque(maxlen=20)
         self._sinks = list(sinks)
+        self.alarms = alarms  # evaluated every tick, in this thread
+        self._overrun = OverrunMonitor()  # sustained overruns: a flag for the alarm engine
+        self._read_failed = False
         self._measured = names(TagKind.MEASURED) + names(TagKind.STATUS)
 
         # Trends sample at 10 Hz, not every tick: a screen shows at most ~1200 points across,
@@ -161,6 +173,8 @@ class Runtime:
                 missed = int(late // period)
                 self._overruns += missed
                 self._k += missed
+            if late >= period:
+                self._overrun.missed(now - self._t0, int(late // period))
             self._tick(now - self._t0, late)
             self._k += 1
 
@@ -180,8 +194,11 @@ class Runtime:
 
     def _read(self, t_s: float) -> ProcessImage:
         try:
-            return self.profile.read(t_s)
+            image = self.profile.read(t_s)
+            self._read_failed = False
+            return image
         except Exception as exc:  # a lost link is bad quality, never a dead loop
+            self._read_failed = True
             self._fault(f"read failed: {exc}")
             nan = float("nan")
             return ProcessImage(
@@ -209,6 +226,7 @@ class Runtime:
         values.update(result.outputs)
         values.update(self._setpoints)
         wall = self._wall_t0 + t_s
+        alarms = self._evaluate_alarms(t_s, wall, values, image, result)
         self._latest = Snapshot(
             tick=self._ticks,
             t_s=t_s,
@@ -221,6 +239,7 @@ class Runtime:
             corrections=dict(result.corrections),
             timing=self._timing(),
             messages=tuple(self._messages),
+            alarms=alarms,
         )
         if t_s >= self._next_trend_t - 1e-9:
             self.trend.append(t_s, values)
@@ -230,6 +249,27 @@ class Runtime:
                 sink.offer(t_s, wall, values, image.quality)
             except Exception as exc:
                 self._fault(f"sample sink failed: {exc}")
+
+    def _evaluate_alarms(
+        self,
+        t_s: float,
+        wall: float,
+        values: dict[str, float],
+        image: ProcessImage,
+        result: ControlResult,
+    ) -> AlarmSummary:
+        engine = self.alarms
+        if engine is None:
+            return _NO_ALARMS
+        flags: tuple[str, ...] = result.conditions
+        late = self._overrun.active(t_s)
+        if late or self._read_failed:
+            flags += ("overrun",) * late + ("link_lost",) * self._read_failed
+        try:
+            engine.evaluate(t_s, wall, values, image.quality, flags, self._running)
+        except Exception as exc:  # an alarm bug must not stop the line
+            self._fault(f"alarm evaluation failed: {exc}")
+        return engine.summary()
 
     def _fault(self, message: str) -> None:
         self._faults += 1
@@ -283,5 +323,7 @@ class Runtime:
                     self._note(f"fault {kind} injected by {user}")
                 except (ValueError, TypeError, NotImplementedError) as exc:
                     self._note(f"rejected: {kind}: {exc}")
+            case AcknowledgeAlarms() | ShelveAlarm() | UnshelveAlarm() | SetAlarmInService():
+                self._note(apply_alarm_command(self.alarms, command))
             case _:
                 self._note(f"rejected: unknown command {command!r}")

@@ -16,26 +16,34 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
+from hmi.alarms.journal import AlarmJournal, JournalRow
 from hmi.core.tags import TagKind, tag
 from hmi.runtime.commands import (
+    AcknowledgeAlarms,
     Command,
     InjectFault,
     Mode,
+    SetAlarmInService,
     SetMode,
+    ShelveAlarm,
     StartLine,
     StopLine,
+    UnshelveAlarm,
     WriteSetpoint,
 )
 from hmi.runtime.snapshot import Snapshot
 from hmi.security.audit import AuditError, AuditTrail
 from hmi.security.guard import authorize
 from hmi.security.permissions import Action, setpoint_action
-from hmi.security.session import FixedSession, Session, SessionSource
+from hmi.security.service import Signature
+from hmi.security.session import FixedSession, PermissionDenied, Session, SessionSource
 
 log = logging.getLogger(__name__)
+
+MAX_SHELVE_S = 8 * 3600.0  # a shelf lasts at most a shift; then the alarm comes back
 
 
 class RuntimeLike(Protocol):
@@ -51,6 +59,7 @@ class LineService:
         session: Session | SessionSource,
         *,
         audit: AuditTrail | None = None,
+        journal: AlarmJournal | None = None,
     ) -> None:
         """`session`: a fixed Session (tests, tools) or a source of the current one (the
         panel's SecurityService). `audit`: where actions are recorded (None: not recorded,
@@ -58,6 +67,7 @@ class LineService:
         self._runtime = runtime
         self._sessions = FixedSession(session) if isinstance(session, Session) else session
         self.audit = audit
+        self.journal = journal  # the alarm journal, for the history view (None: not kept)
 
     @property
     def session(self) -> Session:
@@ -122,6 +132,57 @@ class LineService:
         session = self._check(Action.FAULT_INJECT, details, reason)
         self._record(session, Action.FAULT_INJECT, details, reason)
         self._runtime.submit(InjectFault(kind, dict(params), session.user))
+
+    # ----- alarms -----
+    def acknowledge_alarms(self, names: Sequence[str], reason: str = "") -> None:
+        """Acknowledge these alarms (one, or every one the operator sees)."""
+        names = tuple(names)
+        if not names:
+            return
+        details = {"alarms": list(names)}
+        session = self._check(Action.ALARM_ACKNOWLEDGE, details, reason)
+        self._record(session, Action.ALARM_ACKNOWLEDGE, details, reason)
+        self._runtime.submit(AcknowledgeAlarms(names, session.user))
+
+    def shelve_alarm(self, name: str, duration_s: float, reason: str) -> None:
+        """Shelve an alarm for `duration_s` (at most MAX_SHELVE_S); a reason is required."""
+        details = {"alarm": name, "duration_s": duration_s}
+        session = self._check(Action.ALARM_SHELVE, details, reason)
+        if not reason.strip():
+            raise ValueError("shelving an alarm needs a reason")
+        if not 0 < duration_s <= MAX_SHELVE_S:
+            raise ValueError(f"shelve duration must be in 0 < s <= {MAX_SHELVE_S:g}")
+        self._record(session, Action.ALARM_SHELVE, details, reason)
+        self._runtime.submit(ShelveAlarm(name, float(duration_s), reason, session.user))
+
+    def unshelve_alarm(self, name: str, reason: str = "") -> None:
+        details = {"alarm": name, "unshelve": True}
+        session = self._check(Action.ALARM_SHELVE, details, reason)
+        self._record(session, Action.ALARM_SHELVE, details, reason)
+        self._runtime.submit(UnshelveAlarm(name, session.user))
+
+    def set_alarm_in_service(
+        self, name: str, in_service: bool, signature: Signature | None, reason: str = ""
+    ) -> None:
+        """Take an alarm out of service (needs the acting user's electronic signature for
+        alarm.out_of_service, from SecurityService.sign, which records it) or return it."""
+        details = {"alarm": name, "in_service": in_service}
+        session = self._check(Action.ALARM_OUT_OF_SERVICE, details, reason)
+        if not in_service:
+            if (
+                signature is None
+                or signature.action != Action.ALARM_OUT_OF_SERVICE
+                or signature.user.lower() != session.user.lower()
+            ):
+                raise PermissionDenied(session, Action.ALARM_OUT_OF_SERVICE)
+            reason = reason or signature.reason
+        else:
+            self._record(session, Action.ALARM_OUT_OF_SERVICE, details, reason)
+        self._runtime.submit(SetAlarmInService(name, in_service, reason, session.user))
+
+    def alarm_history(self, **filters: Any) -> list[JournalRow]:
+        """Journal rows (see AlarmJournal.query); empty when no journal is kept."""
+        return [] if self.journal is None else self.journal.query(**filters)
 
     # ----- internals -----
     def _check(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hmi.alarms.model import AlarmSummary
 from hmi.core.process import Quality
 
 
@@ -33,6 +34,8 @@ class Snapshot:
     corrections: dict[str, float]  # controller contributions, for display (µm, kg/h)
     timing: TickStats
     messages: tuple[str, ...] = field(default=())  # latest runtime events, newest last
+    # Alarms not normal, most urgent first; the same object until something changes.
+    alarms: AlarmSummary = field(default_factory=AlarmSummary)
 
     def value(self, tag: str) -> float:
         return self.values.get(tag, float("nan"))

@@ -11,6 +11,8 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 
+from hmi.alarms import AlarmEngine, load_definitions
+from hmi.alarms.report import AlarmReport
 from hmi.control import DEFAULT_CONTROLLER, make_controller
 from hmi.hardware.config import (
     EmulatedSection,
@@ -124,6 +126,7 @@ def run_scenario(
         event_times_s=[e.at_s for e in events],
         segment_times_s=[e.at_s for e in events if e.type in SETPOINT_EVENTS],
     )
+    alarm_report = AlarmReport()
     runtime = Runtime(
         profile,
         make_controller(
@@ -136,6 +139,7 @@ def run_scenario(
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,
         sinks=[_Collector(profile, stats, track)],
+        alarms=AlarmEngine(load_definitions(), alarm_report.offer),
     )
     duration = scenario.scenario.duration_s
     started = time.perf_counter()
@@ -162,6 +166,7 @@ def run_scenario(
         "energy_kwh_per_m2": round(line.energy_kwh / area, 6) if area > 0 else None,
         "sim_speed_x_realtime": round(duration / elapsed, 1),
         "loop_faults": snap.timing.faults if snap else None,
+        **alarm_report.summary(),
     }
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.security.session import Session
+from hmi.ui.alarm_banner import AlarmBanner
 from hmi.ui.theme import set_state
 
 NO_DATA = "NO DATA"
@@ -80,10 +81,8 @@ class HeaderBar(QFrame):
         self.mode = _Tile("Mode")
         self.mode.setMinimumWidth(90)
         self.recipe = _Tile("Recipe")
-        self.alarms = QLabel("No active alarms")  # the alarm banner lands here
-        self.alarms.setObjectName("alarmBanner")
-        self.alarms.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        self.alarms.setMinimumWidth(120)
+        self.banner = AlarmBanner()
+        self.alarms = self.banner.text  # the banner's text: the most urgent alarm
         self.user = _Tile("User")
         self.user.setMaximumWidth(USER_MAX_PX)
         self.login_button = self._button("Log in", self.login_requested.emit)
@@ -104,7 +103,7 @@ class HeaderBar(QFrame):
 
         for tile in (self.state, self.mode, self.recipe):
             layout.addWidget(tile)
-        layout.addWidget(self.alarms, 1)
+        layout.addWidget(self.banner, 1)
         layout.addWidget(self.user)
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
@@ -143,11 +142,13 @@ class HeaderBar(QFrame):
         if snapshot is None:
             for tile in (self.state, self.mode, self.recipe):
                 tile.set(NO_DATA, "bad")
+            self.banner.update_from(None)
             self._set_clock(self._clock() if self._clock else "--:--:--")
             return
         self.state.set("RUNNING" if snapshot.running else "STOPPED")
         self.mode.set(snapshot.mode.upper())
         self.recipe.set(snapshot.recipe_name or "(none)")
+        self.banner.update_from(snapshot.alarms)
         self._set_clock(self._clock() if self._clock else clock_text(snapshot.wall_time))
         health = health_text(snapshot.timing)
         if self.health.text() != health:

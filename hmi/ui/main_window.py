@@ -22,6 +22,7 @@ from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
 from hmi.security import SecurityService, Session
 from hmi.ui.access import ActivityFilter, apply_session, requirement
+from hmi.ui.alarms import AlarmsScreen
 from hmi.ui.audit import AuditScreen
 from hmi.ui.header import HeaderBar
 from hmi.ui.keypad import KeypadDialog
@@ -37,6 +38,7 @@ from hmi.ui.users import UsersScreen
 # The screens, in navigation order. Adding a screen is one line here.
 SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Overview", OverviewScreen),
+    ("Alarms", AlarmsScreen),
     ("Trends", TrendsScreen),
     ("Audit", AuditScreen),
     ("Users", UsersScreen),
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self.header = HeaderBar(lambda: service.session, clock_text, with_login=bool(security))
         self.header.login_requested.connect(self.open_login)
         self.header.logout_requested.connect(self.logout)
+        self.header.banner.open_alarms.connect(self._open_alarms)
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
@@ -143,6 +146,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.screens[found])
         self.nav.set_current(found)
         self.refresh()
+
+    def _open_alarms(self) -> None:
+        if "Alarms" in self.screens:
+            self.show_screen("Alarms")
 
     def notify(self, message: str, is_error: bool = False) -> None:
         """Show a message in the status line (errors in the abnormal style)."""

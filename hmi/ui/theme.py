@@ -39,6 +39,11 @@ BAD_QUALITY_BG: Final = "#f6dcf6"
 DEVIATION: Final = "#f2b300"  # amber: value beyond its tolerance
 DEVIATION_TEXT: Final = "#1b1d1f"
 ALARM: Final = "#d01010"  # red: reserved for alarms
+# Alarm priorities (ISA-101 / EEMUA 191 practice): each priority its own colour, used for
+# alarms only. Index = priority (1 critical .. 4 low).
+PRIORITY_COLOURS: Final = {1: ALARM, 2: "#f06a00", 3: "#f5d000", 4: "#3d86c6"}
+PRIORITY_TEXT: Final = {1: "#ffffff", 2: "#000000", 3: "#000000", 4: "#ffffff"}
+PRIORITY_LABELS: Final = {1: "Critical", 2: "High", 3: "Medium", 4: "Low"}
 
 # Trend curves: process values solid, setpoints dashed; dark grey, dark blue, black.
 PLOT_BG: Final = "#eceded"
@@ -72,6 +77,7 @@ QToolTip {{ background: {ENTRY_BG}; color: {TEXT}; border: 1px solid {PANEL_BORD
     color: {TEXT_MUTED}; font-size: 15px; padding: 0 12px;
 }}
 
+{_alarm_qss()}
 #panel {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 4px; }}
 #panelTitle {{ font-size: {TITLE_PX}px; font-weight: 700; letter-spacing: 1px; color: {TEXT}; }}
 #groupTitle {{ font-size: {LABEL_PX}px; font-weight: 700; color: {TEXT}; padding-top: 4px; }}
@@ -155,11 +161,16 @@ QPushButton:checked, QPushButton[active="true"] {{
 #auditStatus {{ font-size: 14px; color: {TEXT_MUTED}; padding: 2px 4px; }}
 #auditStatus[state="deviation"] {{ background: {DEVIATION}; color: {DEVIATION_TEXT}; }}
 #auditStatus[state="bad"] {{ background: {ALARM}; color: #ffffff; font-weight: 700; }}
-QTableWidget {{
+QTableWidget, QTableView {{
     background: {VALUE_BG}; alternate-background-color: {PANEL}; font-size: 15px;
     gridline-color: {PANEL_BORDER}; border: 1px solid {PANEL_BORDER};
     selection-background-color: {BUTTON_ACTIVE}; selection-color: {BUTTON_ACTIVE_TEXT};
 }}
+QTabWidget::pane {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; }}
+QTabBar::tab {{
+    background: {BUTTON}; border: 1px solid {VALUE_BORDER}; padding: 8px 24px; font-size: 16px;
+}}
+QTabBar::tab:selected {{ background: {PANEL}; font-weight: 700; }}
 QHeaderView::section {{
     background: {HEADER}; font-size: 14px; font-weight: 700; padding: 4px 6px;
     border: none; border-right: 1px solid {PANEL_BORDER};
@@ -175,6 +186,32 @@ QHeaderView::section {{
 #plotTitle {{ font-size: {LABEL_PX}px; font-weight: 700; }}
 #legend {{ font-size: 13px; color: {TEXT_MUTED}; }}
 """
+
+
+def _alarm_qss() -> str:
+    """Banner (frame and its text carry the same state) and count chips: the priority colour
+    when unacknowledged (flashing: solid on the "on" phase, outlined on the "off" phase), a
+    steady outline once acknowledged."""
+    rules = [
+        "#alarmCount { font-size: 12px; font-weight: 700; min-width: 34px; padding: 1px 2px;"
+        f" background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 3px;"
+        f" color: {TEXT_MUTED}; qproperty-alignment: AlignCenter; }}",
+        f"#alarmText {{ font-size: 15px; color: {TEXT_MUTED}; }}",
+        "#alarmSilence { font-size: 14px; min-height: 44px; padding: 2px 8px; }",
+    ]
+    for p, colour in PRIORITY_COLOURS.items():
+        text = PRIORITY_TEXT[p]
+        rules += [
+            f'#alarmBanner[state="p{p}on"] {{ background: {colour}; border: 2px solid {colour}; }}',
+            f'#alarmText[state="p{p}on"] {{ color: {text}; font-weight: 700; }}',
+            f'#alarmBanner[state="p{p}off"] {{ border: 3px solid {colour}; }}',
+            f'#alarmText[state="p{p}off"] {{ color: {TEXT}; font-weight: 700; }}',
+            f'#alarmBanner[state="p{p}ack"] {{ border: 3px solid {colour}; }}',
+            f'#alarmText[state="p{p}ack"] {{ color: {TEXT}; }}',
+            f'#alarmCount[state="p{p}"] {{ background: {colour}; color: {text};'
+            f" border-color: {colour}; }}",
+        ]
+    return "\n".join(rules)
 
 
 def stylesheet() -> str:

@@ -43,8 +43,8 @@ def test_navigation_switches_screens(window, qtbot):
     assert window.nav.buttons["Trends"].isChecked()
     window.show_screen("overview")
     assert window.current_screen_name() == "Overview"
-    with pytest.raises(ValueError, match="Overview, Trends"):
-        window.show_screen("Alarms")
+    with pytest.raises(ValueError, match="Overview, Alarms, Trends"):
+        window.show_screen("Recipes")
 
 
 def test_navigation_buttons_are_touch_sized(window):

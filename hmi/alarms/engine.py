@@ -1,0 +1,324 @@
+"""The ISA-18.2 alarm state machine, evaluated in the runtime thread every tick. Qt-free.
+
+Time is the runtime clock `t_s` (simulated in tests); events carry the wall time too, for the
+journal. The engine never blocks: events go to a sink (the journal's bounded queue) and the
+published summary is rebuilt only when something changed (`version`).
+
+States (per alarm): normal → unacknowledged active → acknowledged active → normal; or
+unacknowledged active → returned-to-normal unacknowledged → normal on acknowledge. A cleared
+alarm that becomes active again is a new occurrence. A latching alarm stays unacknowledged
+active after its condition returns until someone acknowledges it. Shelved (with expiry),
+suppressed by design and out of service hold the alarm out of annunciation; when they end,
+the alarm is evaluated afresh.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+from hmi.alarms.conditions import Test, compile_test, current_limit
+from hmi.alarms.definitions import AlarmDefinition
+from hmi.alarms.model import AlarmEvent, AlarmState, AlarmStatus, AlarmSummary, Event
+from hmi.core.tags import TagKind, names
+
+S = AlarmState
+EventSink = Callable[[AlarmEvent], None]
+SETTLE_S = 180.0  # "line_starting" suppression: this long after the line starts running
+# "grade_change" suppression: this long after a setpoint people enter (target, speed, width)
+# changes — feeders, bank and the gauge reading follow a new grade through transients.
+GRADE_CHANGE_S = 30.0
+
+
+class _Alarm:
+    __slots__ = (
+        "d",
+        "test",
+        "state",
+        "cond",
+        "active",
+        "since",
+        "occurrence",
+        "raised_wall",
+        "value",
+        "limit",
+        "shelved_until",
+        "shelved_until_wall",
+        "user",
+        "reason",
+        "hold",
+        "status",
+    )
+
+    def __init__(self, d: AlarmDefinition) -> None:
+        self.d = d
+        self.test: Test = compile_test(d)
+        self.state = S.NORMAL
+        self.cond = False  # raw condition at the last tick (drives the deadband)
+        self.active = False  # condition after on/off delays
+        self.since = math.nan  # when the raw condition last changed while a delay runs
+        self.occurrence = 0
+        self.raised_wall = math.nan
+        self.value = math.nan
+        self.limit = math.nan
+        self.shelved_until = math.inf
+        self.shelved_until_wall = math.nan
+        self.user = ""
+        self.reason = ""
+        self.hold = ""  # "", "shelved", "suppressed", "oos": why it is not annunciated
+        self.status: AlarmStatus | None = None  # published record, rebuilt after a change
+
+
+class AlarmEngine:
+    def __init__(
+        self,
+        definitions: Iterable[AlarmDefinition],
+        sink: EventSink | None = None,
+        *,
+        settle_s: float = SETTLE_S,
+        grade_change_s: float = GRADE_CHANGE_S,
+    ) -> None:
+        alarms = [_Alarm(d) for d in definitions]
+        # An alarm suppressed by another one is evaluated after it, in the same tick.
+        self._alarms = sorted(
+            alarms, key=lambda a: any(s[:6] == "alarm:" for s in a.d.suppress_when)
+        )
+        self._by_name = {a.d.name: a for a in self._alarms}
+        if len(self._by_name) != len(self._alarms):
+            raise ValueError("alarm names must be unique")
+        self._sinks: list[EventSink] = [sink] if sink else []
+        self._settle_s = settle_s
+        self._grade_change_s = grade_change_s
+        self._setpoints = names(TagKind.SETPOINT)
+        self._last_setpoints: list[float] = [math.nan] * len(self._setpoints)
+        self._changed_at = -math.inf
+        self._started_at = math.nan  # runtime time the line last started running
+        self._was_running = False
+        self._t = 0.0
+        self._wall = math.nan
+        self._changing = False
+        self._values: Mapping[str, float] = {}
+        self.version = 0
+        self.events_total = 0
+        self._summary = AlarmSummary()
+
+    # ----- setup -----
+    def add_sink(self, sink: EventSink) -> None:
+        self._sinks.append(sink)
+
+    @property
+    def definitions(self) -> tuple[AlarmDefinition, ...]:
+        return tuple(a.d for a in self._alarms)
+
+    def state(self, name: str) -> AlarmState:
+        return self._by_name[name].state
+
+    # ----- every tick -----
+    def evaluate(
+        self,
+        t_s: float,
+        wall_time: float,
+        values: Mapping[str, float],
+        quality: Mapping[str, int],
+        flags: Collection[str],
+        running: bool,
+    ) -> bool:
+        """Evaluate every alarm; return True if the published summary changed."""
+        self._t, self._wall, self._values = t_s, wall_time, values
+        version = self.version
+        if running and not self._was_running:
+            self._started_at = t_s
+        self._was_running = running
+        stopped = not running
+        starting = running and t_s - self._started_at < self._settle_s
+        last = self._last_setpoints
+        for i, name in enumerate(self._setpoints):
+            x = values.get(name, math.nan)
+            if x != last[i]:
+                if last[i] == last[i]:  # not the first value seen (NaN): a change
+                    self._changed_at = t_s
+                last[i] = x
+        self._changing = t_s - self._changed_at < self._grade_change_s
+        for a in self._alarms:
+            if a.hold:
+                if a.hold == "suppressed" or a.d.suppress_when:
+                    self._suppression(a, stopped, starting, values)
+                if a.hold == "shelved" and t_s >= a.shelved_until:
+                    self._unshelve(a, "system", "shelf expired")
+                if a.hold:
+                    continue
+            elif a.d.suppress_when and self._suppressed(a.d, stopped, starting, values):
+                self._suppression(a, stopped, starting, values)
+                continue
+            cond = a.test(values, quality, flags, t_s, a.cond)
+            if cond != a.cond:
+                a.cond = cond
+                a.since = t_s
+            if cond != a.active:
+                delay = a.d.on_delay_s if cond else a.d.off_delay_s
+                if t_s - a.since >= delay - 1e-9:
+                    a.active = cond
+                    self._raise(a) if cond else self._clear(a)
+        if self.version != version:
+            self._summary = self._build()
+        return self.version != version
+
+    def summary(self) -> AlarmSummary:
+        return self._summary
+
+    # ----- operator actions (from runtime commands) -----
+    def acknowledge(self, name: str, user: str, reason: str = "") -> bool:
+        """Acknowledge one alarm; False if there was nothing to acknowledge."""
+        a = self._by_name[name]
+        if a.state not in (S.UNACK, S.RTN_UNACK):
+            return False
+        if a.state is S.RTN_UNACK or (a.d.latching and not a.active):
+            a.state = S.NORMAL
+        else:
+            a.state = S.ACKED
+        self._emit(a, Event.ACKNOWLEDGED, user, reason)
+        self._summary = self._build()
+        return True
+
+    def shelve(self, name: str, user: str, duration_s: float, reason: str) -> None:
+        if not duration_s > 0 or not math.isfinite(duration_s):
+            raise ValueError(f"shelve {name}: duration must be a positive number of seconds")
+        a = self._by_name[name]
+        if a.hold == "oos":
+            raise ValueError(f"shelve {name}: the alarm is out of service")
+        a.hold, a.state = "shelved", S.SHELVED
+        a.shelved_until = self._t + duration_s
+        a.shelved_until_wall = self._wall + duration_s
+        a.user, a.reason = user, reason
+        self._emit(a, Event.SHELVED, user, reason)
+        self._summary = self._build()
+
+    def unshelve(self, name: str, user: str, reason: str = "") -> None:
+        a = self._by_name[name]
+        if a.hold == "shelved":
+            self._unshelve(a, user, reason)
+            self._summary = self._build()
+
+    def out_of_service(self, name: str, user: str, reason: str) -> None:
+        a = self._by_name[name]
+        a.hold, a.state, a.user, a.reason = "oos", S.OUT_OF_SERVICE, user, reason
+        self._emit(a, Event.OUT_OF_SERVICE, user, reason)
+        self._summary = self._build()
+
+    def return_to_service(self, name: str, user: str, reason: str = "") -> None:
+        a = self._by_name[name]
+        if a.hold == "oos":
+            self._release(a)
+            self._emit(a, Event.RETURNED_TO_SERVICE, user, reason)
+            self._summary = self._build()
+
+    # ----- internals -----
+    def _suppressed(
+        self, d: AlarmDefinition, stopped: bool, starting: bool, values: Mapping[str, float]
+    ) -> bool:
+        for s in d.suppress_when:
+            if (s == "line_stopped" and stopped) or (s == "line_starting" and starting):
+                return True
+            if s == "grade_change" and self._changing:
+                return True
+            if s == "refilling" and values.get(d.refill_tag, 0.0) >= 0.5:
+                return True
+            if s.startswith("alarm:") and self._by_name[s[6:]].active:
+                return True  # a consequence of an alarm already annunciated
+        return False
+
+    def _suppression(
+        self, a: _Alarm, stopped: bool, starting: bool, values: Mapping[str, float]
+    ) -> None:
+        now = self._suppressed(a.d, stopped, starting, values)
+        if now and not a.hold:
+            a.hold, a.state = "suppressed", S.SUPPRESSED
+            self._emit(a, Event.SUPPRESSED)
+        elif not now and a.hold == "suppressed":
+            self._release(a)
+            self._emit(a, Event.UNSUPPRESSED)
+
+    def _unshelve(self, a: _Alarm, user: str, reason: str) -> None:
+        self._release(a)
+        a.shelved_until, a.shelved_until_wall = math.inf, math.nan
+        self._emit(a, Event.UNSHELVED, user, reason)
+
+    @staticmethod
+    def _release(a: _Alarm) -> None:
+        """Back to evaluation from scratch: a condition still present raises a new occurrence
+        (after its on-delay)."""
+        a.hold, a.state, a.cond, a.active, a.since = "", S.NORMAL, False, False, math.nan
+        a.user = a.reason = ""
+
+    def _raise(self, a: _Alarm) -> None:
+        a.occurrence += 1
+        a.raised_wall = self._wall
+        a.state = S.UNACK
+        self._emit(a, Event.RAISED)
+
+    def _clear(self, a: _Alarm) -> None:
+        if a.state is S.UNACK:
+            if a.d.latching:
+                self._emit(a, Event.CLEARED)  # stays annunciated until acknowledged
+                return
+            a.state = S.RTN_UNACK
+        else:
+            a.state = S.NORMAL
+        self._emit(a, Event.CLEARED)
+
+    def _emit(self, a: _Alarm, event: Event, user: str = "", reason: str = "") -> None:
+        a.status = None
+        d = a.d
+        a.value = self._values.get(d.tag, math.nan)
+        a.limit = current_limit(d, self._values)
+        e = AlarmEvent(
+            self._wall,
+            self._t,
+            d.name,
+            d.tag,
+            int(d.priority),
+            event,
+            a.state,
+            a.value,
+            a.limit,
+            a.occurrence,
+            user,
+            reason,
+        )
+        self.version += 1
+        self.events_total += 1
+        for sink in self._sinks:
+            sink(e)
+
+    def _build(self) -> AlarmSummary:
+        """The published summary: records are rebuilt only for alarms that changed, so a
+        flood costs a sort, not a thousand new objects per tick."""
+        items = []
+        for a in self._alarms:
+            if a.state is S.NORMAL:
+                continue
+            if a.status is None:
+                a.status = AlarmStatus(
+                    a.d.name,
+                    a.d.tag,
+                    int(a.d.priority),
+                    a.state,
+                    a.d.message,
+                    a.value,
+                    a.limit,
+                    a.d.unit,
+                    a.raised_wall,
+                    a.occurrence,
+                    a.shelved_until_wall,
+                    a.user,
+                    a.reason,
+                )
+            items.append(a.status)
+        items.sort(key=_urgency)
+        return AlarmSummary(self.version, tuple(items), self.events_total)
+
+
+def _urgency(s: AlarmStatus) -> tuple[int, float]:
+    """Most urgent first: priority, then the newest raise."""
+    raised = s.raised_wall
+    return (s.priority, -raised if raised == raised else 0.0)

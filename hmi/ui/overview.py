@@ -118,7 +118,7 @@ class OverviewScreen(Screen):
         self.sections = (self.feeders, self.mixer, self.nip, self.gauge)
         line = QHBoxLayout()
         line.setSpacing(2)
-        for index, (panel, stretch) in enumerate(zip(self.sections, (5, 3, 7, 5), strict=True)):
+        for index, (panel, stretch) in enumerate(zip(self.sections, (10, 7, 14, 10), strict=True)):
             if index:
                 line.addWidget(FlowArrow())
             line.addWidget(panel, stretch)

@@ -50,15 +50,13 @@ def number(tag: str, value: float, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-class ActiveModel(QAbstractTableModel):
-    COLUMNS = ("Priority", "Raised", "Alarm", "Message", "Value", "Limit", "State")
+class _RowsModel(QAbstractTableModel):
+    """A read-only table of `rows` under the fixed headers `COLUMNS`; subclasses give data()."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[AlarmStatus] = []
-        self.values: dict[str, float] = {}
+    COLUMNS: tuple[str, ...] = ()
+    rows: list
 
-    def set_rows(self, rows: Sequence[AlarmStatus]) -> None:
+    def set_rows(self, rows: Sequence[object]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
@@ -73,6 +71,15 @@ class ActiveModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section]
         return None
+
+
+class ActiveModel(_RowsModel):
+    COLUMNS = ("Priority", "Raised", "Alarm", "Message", "Value", "Limit", "State")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[AlarmStatus] = []
+        self.values: dict[str, float] = {}
 
     def data(self, index: Index, role: int = 0) -> object:
         a = self.rows[index.row()]
@@ -145,28 +152,12 @@ class ActiveFilter(QSortFilterProxyModel):
         ]
 
 
-class JournalModel(QAbstractTableModel):
+class JournalModel(_RowsModel):
     COLUMNS = ("Time", "Priority", "Alarm", "Event", "State", "Value", "Limit", "User", "Reason")
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[JournalRow] = []
-
-    def set_rows(self, rows: Sequence[JournalRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt)
-        return len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> object:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = 0) -> object:
         if role != Qt.ItemDataRole.DisplayRole:

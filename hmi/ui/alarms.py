@@ -37,6 +37,7 @@ from hmi.ui.picker import ChoicePicker
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.theme import PRIORITY_LABELS
 from hmi.ui.touchform import Field, TouchFormDialog
+from hmi.ui.widgets import add_touch_button
 
 ALL = "All"
 SHELVE_DURATIONS = {"15 min": 900.0, "1 h": 3600.0, "4 h": 4 * 3600.0, "8 h": 8 * 3600.0}
@@ -153,12 +154,7 @@ class AlarmsScreen(Screen):
         return picker
 
     def _button(self, row: QHBoxLayout, text: str, handler) -> QPushButton:
-        button = QPushButton(text)
-        button.setMinimumHeight(48)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(lambda _c=False: handler())
-        row.addWidget(button)
-        return button
+        return add_touch_button(row, text, handler)
 
     # ----- the active list -----
     def update_from(self, snapshot: Snapshot | None) -> None:

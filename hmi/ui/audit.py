@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +33,7 @@ from hmi.ui.keypad import error_text
 from hmi.ui.picker import ChoicePicker
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.theme import DEVIATION, set_state
+from hmi.ui.widgets import add_touch_button
 
 ALL = "All"
 PERIODS: dict[str, float | None] = {
@@ -113,12 +113,7 @@ class AuditScreen(Screen):
         return picker
 
     def _button(self, row: QHBoxLayout, text: str, handler) -> QPushButton:
-        button = QPushButton(text)
-        button.setMinimumHeight(48)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(lambda _c=False: handler())
-        row.addWidget(button)
-        return button
+        return add_touch_button(row, text, handler)
 
     # ----- data -----
     def filters(self) -> dict[str, object]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -252,3 +253,13 @@ class FlowArrow(QLabel):
         self.setObjectName("flowArrow")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setFixedWidth(22)
+
+
+def add_touch_button(row: QHBoxLayout, text: str, handler: Callable[[], object]) -> QPushButton:
+    """A 48 px push button added to `row` that calls `handler()`; no focus ring on a panel."""
+    button = QPushButton(text)
+    button.setMinimumHeight(48)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.clicked.connect(lambda _checked=False: handler())
+    row.addWidget(button)
+    return button

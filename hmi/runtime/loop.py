@@ -95,7 +95,7 @@ class Runtime:
 
         # Trends sample at 10 Hz, not every tick: a screen shows at most ~1200 points across,
         # and every point copied and drawn is GIL time taken from this loop.
-        self.trend = TrendBuffer(trend_tags or tuple(self._all_tags()), trend_capacity)
+        self.trend = TrendBuffer(trend_tags or self._all_tags(), trend_capacity)
         self._trend_period_s = trend_period_s
         self._next_trend_t = 0.0
         self._lateness = np.zeros(stats_window)
@@ -152,10 +152,8 @@ class Runtime:
         return self._latest
 
     # ----- the loop -----
-    def _all_tags(self) -> list[str]:
-        return [
-            t for t in names(TagKind.MEASURED) + names(TagKind.OUTPUT) + names(TagKind.SETPOINT)
-        ]
+    def _all_tags(self) -> tuple[str, ...]:
+        return names(TagKind.MEASURED) + names(TagKind.OUTPUT) + names(TagKind.SETPOINT)
 
     def _run(self, until_s: float | None = None) -> None:
         clock, period = self.clock, self.period_s

@@ -109,7 +109,9 @@ def build_stack(
     # Viewer. Every action goes through the security service's current session and the audit.
     security = open_security(data_dir)
     closers.append(security.close)
-    service = LineService(runtime, session or security, audit=security.audit, journal=journal)
+    service = LineService(
+        runtime, session or security, audit=security.audit, journal=journal, signatures=security
+    )
     return Stack(config, profile, runtime, service, security, data_dir, closers)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmi.alarms.model import AlarmEvent
+from hmi.core.files import open_private
 from hmi.history import store
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,7 @@ class AlarmJournal:
     def export_csv(self, path: Path, **filters: object) -> int:
         """Write the rows matching `filters` (as `query`) to a CSV file; return the count."""
         rows = self.query(**filters)  # type: ignore[arg-type]
-        with Path(path).open("w", newline="", encoding="utf-8") as f:
+        with open_private(Path(path), newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(("id", *COLUMNS))
             for r in rows:

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from hmi.core.files import make_private, make_private_dir
+
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "hmi.sqlite3"
@@ -134,7 +136,7 @@ def ensure_writable_dir(data_dir: Path) -> Path:
     """
     data_dir = Path(data_dir)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(data_dir, holds=DB_FILENAME)
         with tempfile.TemporaryFile(dir=data_dir, prefix=".hmi-write-probe-"):
             pass
     except OSError as exc:
@@ -153,6 +155,14 @@ def connect(db_path: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Co
     """
     db_path = Path(db_path)
     ensure_writable_dir(db_path.parent)
+    try:
+        # password hashes and the audit trail: readable by the HMI's account only. SQLite
+        # gives its -wal and -shm files the database file's mode.
+        for path in (db_path, *(db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))):
+            if path == db_path or path.exists():
+                make_private(path)
+    except OSError as exc:
+        raise StoreError(f"cannot open store {db_path}: {exc.strerror or exc}") from exc
     try:
         conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:

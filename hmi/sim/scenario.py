@@ -10,10 +10,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from hmi.core.tags import tag
 from hmi.core.toml_files import dotted, parse_model, read_text
+from hmi.plant.equipment_check import checked_equipment
 
 
 class ScenarioError(ValueError):
@@ -21,7 +29,7 @@ class ScenarioError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _range(name: str) -> dict[str, float]:
@@ -149,6 +157,12 @@ class Scenario(_Strict):
     equipment: dict[str, float] = Field(default_factory=dict)  # plant equipment overrides
     events: tuple[Event, ...] = ()
 
+    @field_validator("equipment")
+    @classmethod
+    def _check_equipment(cls, values: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        recipe = info.data.get("recipe")
+        return checked_equipment(values, {"width_mm": recipe.width_mm} if recipe else None)
+
     @model_validator(mode="after")
     def _check_times(self) -> Scenario:
         s = self.scenario
@@ -171,7 +185,8 @@ def _locate(loc: Sequence[Any], raw: dict[str, Any]) -> str:
     if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
         events = raw.get("events") if isinstance(raw.get("events"), list) else []
         index = loc[1]
-        kind = events[index].get("type", "?") if index < len(events) else "?"
+        event = events[index] if 0 <= index < len(events) else None
+        kind = event.get("type", "?") if isinstance(event, dict) else "?"
         rest = [str(p) for p in loc[3:]]
         return f"events[{index}] (type={kind})" + (f": {'.'.join(rest)}" if rest else "")
     return dotted(loc)

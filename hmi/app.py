@@ -22,6 +22,7 @@ from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
+from hmi.security.anchor import HourlyAnchor
 from hmi.security.cli import add_parsers as add_security_parsers
 from hmi.security.cli import run as run_security_command
 
@@ -109,6 +110,10 @@ def build_stack(
     # Viewer. Every action goes through the security service's current session and the audit.
     security = open_security(data_dir)
     closers.append(security.close)
+    if history and security.anchor is not None:  # the trail's head, outside the file, hourly
+        hourly = HourlyAnchor(database_path(data_dir), security.anchor)
+        hourly.start()
+        closers.append(hourly.close)
     service = LineService(
         runtime, session or security, audit=security.audit, journal=journal, signatures=security
     )

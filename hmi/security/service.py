@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from hmi.core.roles import Role
 from hmi.history.store import connect, database_path
 from hmi.security.accounts import Accounts
+from hmi.security.anchor import AuditAnchor, anchor_path
 from hmi.security.audit import AuditError, AuditRecord, AuditTrail, Verification
 from hmi.security.export import export_csv
 from hmi.security.guard import authorize
@@ -76,9 +77,11 @@ class SecurityService:
         *,
         clock: Clock = time.time,
         hasher: PasswordHasher | None = None,
+        anchor: AuditAnchor | None = None,
     ) -> None:
         self.users = users
         self.audit = audit
+        self.anchor = anchor
         self.clock = clock
         self.hasher = hasher or make_hasher()
         self.settings: SecuritySettings = users.settings()
@@ -223,7 +226,19 @@ class SecurityService:
 
     def verify_audit(self, session: Session) -> Verification:
         self.authorize(session, Action.AUDIT_VIEW)
-        return self.audit.verify()
+        return self.verify_anchored()
+
+    def verify_anchored(self) -> Verification:
+        """Walk the chain, compare it with the last anchor kept outside the database, and
+        anchor the head when both agree (hmi.security.anchor)."""
+        result = self.audit.verify()
+        if not result.ok or self.anchor is None:
+            return result
+        problem = self.anchor.problem(self.audit)
+        if problem:
+            return Verification(False, result.records, result.head, None, problem)
+        self.anchor.write(result.records, result.head, self.clock())
+        return result
 
     def export_audit(self, session: Session, path: Path, **filters: Any) -> int:
         """Write the matching records to a CSV file; needs ``audit.export``; audited."""
@@ -366,4 +381,10 @@ def open_security(
 ) -> SecurityService:
     """The security service of `data_dir`'s store (its own connection, migrated)."""
     conn = connect(database_path(data_dir))
-    return SecurityService(UserStore(conn), AuditTrail(conn, clock), clock=clock, hasher=hasher)
+    return SecurityService(
+        UserStore(conn),
+        AuditTrail(conn, clock),
+        clock=clock,
+        hasher=hasher,
+        anchor=AuditAnchor(anchor_path(data_dir)),
+    )

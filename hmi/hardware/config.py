@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from hmi.core.tags import FEEDERS, TagRangeError, tag
 from hmi.core.toml_files import parse_model, read_text
 from hmi.hardware.base import HardwareProfile
+from hmi.hardware.limits import LimitsSection
 from hmi.plant.equipment_check import checked_equipment
 
 
@@ -76,6 +77,7 @@ class ProfileConfig(_Strict):
     startup: StartupSection = StartupSection()
     line: LineSection = LineSection()
     emulated: EmulatedSection = EmulatedSection()
+    limits: LimitsSection = LimitsSection()  # what recipes may ask of this machine
 
 
 STARTUP_SETPOINTS = (

@@ -115,6 +115,60 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT RAISE(ABORT, 'the alarm journal is append-only');
     END;
     """,
+    # 4: recipes (hmi.recipes): every save an immutable version; states and production runs
+    # as append-only events (the latest state row of a version is its state).
+    """
+    CREATE TABLE recipe_versions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        version INTEGER NOT NULL,
+        content TEXT NOT NULL,    -- canonical JSON of the recipe
+        hash TEXT NOT NULL,       -- sha256 of content
+        author TEXT NOT NULL,
+        time REAL NOT NULL,
+        reason TEXT NOT NULL,
+        UNIQUE (name, version)
+    );
+    CREATE TRIGGER recipe_versions_no_update BEFORE UPDATE ON recipe_versions
+    BEGIN
+        SELECT RAISE(ABORT, 'a recipe version is immutable: save a new version');
+    END;
+    CREATE TRIGGER recipe_versions_no_delete BEFORE DELETE ON recipe_versions
+    BEGIN
+        SELECT RAISE(ABORT, 'a recipe version is immutable: mark it obsolete');
+    END;
+    CREATE TABLE recipe_states (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES recipe_versions (id),
+        state TEXT NOT NULL,      -- draft, approved, obsolete
+        user TEXT NOT NULL,
+        time REAL NOT NULL,
+        audit_record INTEGER      -- the audit record (and signature record) behind it
+    );
+    CREATE INDEX recipe_states_version ON recipe_states (version_id);
+    CREATE TRIGGER recipe_states_no_update BEFORE UPDATE ON recipe_states
+    BEGIN
+        SELECT RAISE(ABORT, 'recipe states are append-only');
+    END;
+    CREATE TRIGGER recipe_states_no_delete BEFORE DELETE ON recipe_states
+    BEGIN
+        SELECT RAISE(ABORT, 'recipe states are append-only');
+    END;
+    CREATE TABLE recipe_runs (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES recipe_versions (id),
+        wall_time REAL NOT NULL,  -- in force from here until the next row
+        user TEXT NOT NULL
+    );
+    CREATE TRIGGER recipe_runs_no_update BEFORE UPDATE ON recipe_runs
+    BEGIN
+        SELECT RAISE(ABORT, 'the production record is append-only');
+    END;
+    CREATE TRIGGER recipe_runs_no_delete BEFORE DELETE ON recipe_runs
+    BEGIN
+        SELECT RAISE(ABORT, 'the production record is append-only');
+    END;
+    """,
 )
 
 

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from hmi.alarms.journal import AlarmJournal, JournalRow
 from hmi.core.tags import TagKind, tag
+from hmi.recipes.service import RecipeService
+from hmi.recipes.store import RecipeVersion
 from hmi.runtime.commands import (
     AcknowledgeAlarms,
     Command,
@@ -34,6 +37,7 @@ from hmi.runtime.commands import (
     UnshelveAlarm,
     WriteSetpoint,
 )
+from hmi.runtime.recipe_load import load_command
 from hmi.runtime.snapshot import Snapshot
 from hmi.security.audit import AuditError, AuditTrail
 from hmi.security.guard import authorize
@@ -143,6 +147,18 @@ class LineService:
         session = self._check(Action.FAULT_INJECT, details, reason)
         self._record(session, Action.FAULT_INJECT, details, reason)
         self._runtime.submit(InjectFault(kind, dict(params), session.user))
+
+    # ----- recipes -----
+    def load_recipe(self, recipes: RecipeService, name: str, version: int) -> RecipeVersion:
+        """Load an approved recipe version: checked (permission, state, machine limits),
+        audited with its hash and production record, then one command for all setpoints."""
+        session = self.session
+        v = recipes.loadable(session, name, version)
+        snapshot = self._runtime.latest()
+        wall = snapshot.wall_time if snapshot is not None else time.time()
+        recipes.record_load(session, v, wall)
+        self._runtime.submit(load_command(v, session.user))
+        return v
 
     # ----- alarms -----
     def acknowledge_alarms(self, names: Sequence[str], reason: str = "") -> None:

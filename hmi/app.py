@@ -19,6 +19,8 @@ from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
+from hmi.recipes.cli import add_parsers as add_recipe_parsers
+from hmi.recipes.cli import run as run_recipe_command
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
@@ -205,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     add_security_parsers(commands)
+    add_recipe_parsers(commands, str(DEFAULT_PROFILE))
     return parser
 
 
@@ -234,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sim_run(args)
     if args.command in ("users", "audit"):
         return run_security_command(args, resolve_data_dir(args.data_dir))
+    if args.command == "recipes":
+        return run_recipe_command(args, resolve_data_dir(args.data_dir))
     if args.period_ms <= 0 or args.period_ms > 1000:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2

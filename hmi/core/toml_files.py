@@ -58,15 +58,21 @@ def parse_model(
     error: type[Exception],
     what: str,
     locate: Locate = dotted,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Model:
-    """Parse `text` as TOML and validate it; raise `error` naming the file and each field
-    (one line: the problems joined by "; ")."""
+    """Parse `text` as TOML, `prepare` the data if given, and validate it; raise `error`
+    naming the file and each field (one line: the problems joined by "; ")."""
     try:
         raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:
         raise error(f"{path}: not valid TOML: nested too deeply") from None
+    if prepare is not None:  # e.g. a scenario's recipe named by file, read in before validating
+        try:
+            raw = prepare(raw)
+        except ValueError as exc:
+            raise error(f"{path}: invalid {what}: {exc}") from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

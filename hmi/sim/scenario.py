@@ -21,6 +21,8 @@ from pydantic import (
 
 from hmi.core.tags import tag
 from hmi.core.toml_files import dotted, parse_model, read_text
+from hmi.hardware.config import checked_formulation
+from hmi.recipes.io import RecipeFileError, load_recipe_file
 from hmi.plant.equipment_check import checked_equipment
 
 
@@ -48,11 +50,51 @@ class ScenarioSection(_Strict):
 
 
 class RecipeSection(_Strict):
+    """Inline, or `file = "../recipes/x.json"` (relative to the scenario) naming a recipe file
+    whose values fill this section."""
+
+    name: str = ""
     material: Literal["LFP", "NMC", "graphite"] = "LFP"
     areal_mass_mg_cm2: float = Field(**_range("areal_mass_target_mg_cm2"))
     width_mm: float = Field(default=1000.0, **_range("web_width_mm"))
     line_speed_m_min: float = Field(gt=0, le=tag("line_speed_sp_m_min").high)
     tolerance_pct: float = Field(default=1.5, gt=0, le=20)
+    formulation: dict[str, float] | None = None  # None: the material's own
+    file: str | None = None  # the recipe file it came from (kept for the report)
+
+    @field_validator("formulation")
+    @classmethod
+    def _check_formulation(cls, fractions: dict[str, float] | None) -> dict[str, float] | None:
+        return None if fractions is None else checked_formulation(fractions)
+
+
+def _recipe_from_file(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Replace `[recipe] file = ...` by the values of that recipe file."""
+    section = raw.get("recipe")
+    if not isinstance(section, dict) or "file" not in section:
+        return raw
+    extra = set(section) - {"file"}
+    if extra:
+        raise ValueError(f"recipe: a recipe named by file takes no other fields ({sorted(extra)})")
+    name = section["file"]
+    if not isinstance(name, str):
+        raise ValueError("recipe.file: must be the path of a recipe JSON file")
+    try:
+        recipe = load_recipe_file(base / name)
+    except RecipeFileError as exc:
+        raise ValueError(f"recipe.file: {exc}") from None
+    return raw | {
+        "recipe": {
+            "name": recipe.name,
+            "material": recipe.material,
+            "areal_mass_mg_cm2": recipe.areal_mass_target_mg_cm2,
+            "width_mm": recipe.web_width_mm,
+            "line_speed_m_min": recipe.line_speed_m_min,
+            "tolerance_pct": recipe.areal_mass_tolerance_pct,
+            "formulation": recipe.formulation,
+            "file": name,
+        }
+    }
 
 
 class _Event(_Strict):
@@ -193,7 +235,16 @@ def _locate(loc: Sequence[Any], raw: dict[str, Any]) -> str:
 
 
 def parse_scenario(text: str, path: Path) -> Scenario:
-    return parse_model(text, path, Scenario, ScenarioError, "scenario", _locate)
+    base = Path(path).parent
+    return parse_model(
+        text,
+        path,
+        Scenario,
+        ScenarioError,
+        "scenario",
+        _locate,
+        lambda raw: _recipe_from_file(raw, base),
+    )
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -107,6 +107,37 @@ def test_fuzzed_scenarios_load_or_are_refused_with_the_file_named(source, tmp_pa
         build_profile(profile_config(scenario))  # a valid scenario builds its line
 
 
+RECIPES = sorted((ROOT / "resources" / "recipes").glob("*.json"))
+JSON_VALUES = ["NaN", "Infinity", "-1e999", "null", '"x"', "[]", "{}", "1e308", "-5", "true"]
+
+
+@pytest.mark.parametrize("source", RECIPES, ids=lambda p: p.name)
+def test_fuzzed_recipes_load_or_are_refused_with_the_file_named(source, tmp_path):
+    from hmi.recipes.derived import derive
+    from hmi.recipes.io import RecipeFileError, load_recipe_file
+
+    rng = random.Random(f"recipe:{source.name}")
+    text = source.read_text(encoding="utf-8")
+    path = tmp_path / "fuzzed.json"
+    value = re.compile(r"(:\s*)([^,\n}]+)")
+    for _ in range(150):
+        mutated = text
+        if rng.random() < 0.6:
+            matches = list(value.finditer(text))
+            m = rng.choice(matches)
+            mutated = text[: m.start(2)] + rng.choice(JSON_VALUES) + text[m.end(2) :]
+            data = mutated.encode("utf-8")
+        else:
+            data = mutate(text, rng)
+        path.write_bytes(data)
+        try:
+            recipe = load_recipe_file(path)
+        except RecipeFileError as exc:
+            _one_line_naming(exc, path)
+            continue
+        derive(recipe, energy=False)  # a valid recipe has its derived values
+
+
 @pytest.mark.parametrize(
     "content",
     [b"\xff", b"[" * 3000, b"events = [1]\n", b"\xef\xbb\xbf[scenario]\nname = 'x'\n"],

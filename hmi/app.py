@@ -21,6 +21,7 @@ from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_pro
 from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.recipes.cli import add_parsers as add_recipe_parsers
 from hmi.recipes.cli import run as run_recipe_command
+from hmi.recipes.service import RecipeService
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
@@ -54,6 +55,7 @@ class Stack:
     service: LineService
     security: SecurityService
     data_dir: Path
+    recipes: RecipeService
     closers: list
 
     def close(self) -> None:
@@ -119,7 +121,8 @@ def build_stack(
     service = LineService(
         runtime, session or security, audit=security.audit, journal=journal, signatures=security
     )
-    return Stack(config, profile, runtime, service, security, data_dir, closers)
+    recipes = RecipeService(security, config.limits, trim_width_frac=config.line.trim_width_frac)
+    return Stack(config, profile, runtime, service, security, data_dir, recipes, closers)
 
 
 def _parser() -> argparse.ArgumentParser:

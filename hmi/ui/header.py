@@ -147,7 +147,7 @@ class HeaderBar(QFrame):
             return
         self.state.set("RUNNING" if snapshot.running else "STOPPED")
         self.mode.set(snapshot.mode.upper())
-        self.recipe.set(snapshot.recipe_name or "(none)")
+        self.recipe.set(snapshot.recipe_text, "deviation" if snapshot.recipe_modified else "normal")
         self.banner.update_from(snapshot.alarms)
         self._set_clock(self._clock() if self._clock else clock_text(snapshot.wall_time))
         health = health_text(snapshot.timing)

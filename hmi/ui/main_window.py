@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from hmi.recipes.service import RecipeService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
@@ -29,6 +30,7 @@ from hmi.ui.keypad import KeypadDialog
 from hmi.ui.login import first_run_dialog, login_dialog
 from hmi.ui.nav import NavBar
 from hmi.ui.overview import OverviewScreen
+from hmi.ui.recipes import RecipesScreen
 from hmi.ui.screen import Screen, ScreenContext, ScreenFactory
 from hmi.ui.theme import apply_theme, theme_applied_to_app
 from hmi.ui.touchform import TouchFormDialog
@@ -39,6 +41,7 @@ from hmi.ui.users import UsersScreen
 SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Overview", OverviewScreen),
     ("Alarms", AlarmsScreen),
+    ("Recipes", RecipesScreen),
     ("Trends", TrendsScreen),
     ("Audit", AuditScreen),
     ("Users", UsersScreen),
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
         clock_text: Callable[[], str] | None = None,
         *,
         security: SecurityService | None = None,
+        recipes: RecipeService | None = None,
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
     ) -> None:
@@ -74,10 +78,12 @@ class MainWindow(QMainWindow):
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
-        context = ScreenContext(service, trend, self.notify, security)
+        context = ScreenContext(service, trend, self.notify, security, recipes)
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:
             if security is None and getattr(factory, "needs_security", False):
+                continue
+            if recipes is None and getattr(factory, "needs_recipes", False):
                 continue
             screen = factory(context)
             self.screens[name] = screen

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from hmi.recipes.service import RecipeService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
@@ -23,6 +24,7 @@ class ScreenContext:
     trend: TrendBuffer
     notify: Notify  # (message, is_error) -> shown in the status line
     security: SecurityService | None = None
+    recipes: RecipeService | None = None  # the recipe workflow (None: no Recipes screen)
 
 
 class Screen(QWidget):
@@ -33,6 +35,7 @@ class Screen(QWidget):
 
     required_action: str | None = None
     needs_security = False
+    needs_recipes = False
 
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

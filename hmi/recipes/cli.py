@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from hmi.core.toml_files import read_text
 from hmi.hardware.config import ProfileError, load_profile
 from hmi.history.store import StoreError
 from hmi.recipes.derived import derive
-from hmi.recipes.io import RecipeFileError, parse_json, to_csv, to_json
+from hmi.recipes.io import RecipeFileError, to_csv, to_json
 from hmi.recipes.model import field_diff, label
 from hmi.recipes.service import RecipeError, RecipeService, signature_target
 from hmi.security.audit import AuditError
 from hmi.security.cli import _command, cli_session, read_password
+from hmi.security.export import local_time
 from hmi.security.permissions import Action
 from hmi.security.service import LoginFailed, SignatureRefused, open_security
 from hmi.security.session import PermissionDenied, Session
@@ -35,6 +35,7 @@ def add_parsers(commands, default_profile: str) -> None:
         imp := _command(sub, "import", "import a recipe JSON file as a new draft version"),
         diff := _command(sub, "diff", "the fields that differ between two versions", reason=False),
         approve := _command(sub, "approve", "approve a draft version (signed)"),
+        _command(sub, "runs", "the production record: which version ran when", reason=False),
     ):
         parser.add_argument("--profile", metavar="FILE", default=default_profile, help="machine")
     show_list.add_argument("--material", help="only this material")
@@ -103,16 +104,21 @@ def _run(service: RecipeService, args: argparse.Namespace, stdin: TextIO, out: T
             print(f"  ! {problem}", file=out)
     elif command == "export":
         v = service.get(*parse_ref(args.ref))
-        text = to_csv(v.recipe) if args.csv else to_json(v.recipe) + "\n"
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
+            service.export_file(v, Path(args.out), csv=args.csv or None)
         else:
-            out.write(text)
+            out.write(to_csv(v.recipe) if args.csv else to_json(v.recipe) + "\n")
     elif command == "import":
-        text = read_text(Path(args.file), "recipe", lambda m: RecipeFileError(args.file, [m]))
-        recipe = parse_json(text, args.file)
-        v = service.save(cli_session(), recipe, args.reason or f"imported from {args.file}")
+        v = service.import_file(cli_session(), Path(args.file), args.reason)
         print(f"imported {v.ref} (draft, sha256:{v.hash[:12]})", file=out)
+    elif command == "runs":
+        print(f"{'FROM':<20} {'UNTIL':<20} {'RECIPE':<34} LOADED BY", file=out)
+        for name, version, start, until, user in service.store.runs():
+            end = local_time(until)[:19] if until else "in force"
+            print(
+                f"{local_time(start)[:19]:<20} {end:<20} {name + '@' + str(version):<34} {user}",
+                file=out,
+            )
     elif command == "diff":
         a, b = (service.get(*parse_ref(r)) for r in (args.a, args.b))
         changes = field_diff(a.recipe, b.recipe)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from hmi.hardware.limits import LimitsSection
+from hmi.recipes.io import load_recipe_file, to_csv, to_json
 from hmi.recipes.limits import machine_problems
 from hmi.recipes.model import Recipe
 from hmi.recipes.store import RecipeStore, RecipeVersion
@@ -73,6 +75,22 @@ class RecipeService:
         self.security.authorize(session, Action.RECIPE_EDIT, details, reason)
         self._check_machine(recipe)
         return self._insert(session, recipe, reason, "recipe.save")
+
+    def import_file(self, session: Session, path: Path, reason: str = "") -> RecipeVersion:
+        """Import a recipe JSON file as a new draft version (never overwrites one): every bad
+        field is reported at once (RecipeFileError), the machine is checked as at save."""
+        self.security.authorize(session, Action.RECIPE_EDIT, {"import": str(path)}, reason)
+        recipe = load_recipe_file(path)
+        self._check_machine(recipe)
+        return self._insert(
+            session, recipe, reason or f"imported from {Path(path).name}", "recipe.import"
+        )
+
+    def export_file(self, v: RecipeVersion, path: Path, csv: bool | None = None) -> None:
+        """Write a version as JSON, or CSV (`csv`, or by default a .csv path)."""
+        as_csv = Path(path).suffix.lower() == ".csv" if csv is None else csv
+        text = to_csv(v.recipe) if as_csv else to_json(v.recipe) + "\n"
+        Path(path).write_text(text, encoding="utf-8")
 
     def _insert(self, session: Session, recipe: Recipe, reason: str, action: str) -> RecipeVersion:
         made: list[tuple[int, int]] = []

@@ -8,15 +8,14 @@ the role may use."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,6 @@ from hmi.recipes.service import RecipeService, signature_target
 from hmi.recipes.store import RecipeVersion
 from hmi.runtime.recipe_load import load_diff
 from hmi.runtime.snapshot import Snapshot
-from hmi.security.export import local_time
 from hmi.security.permissions import Action
 from hmi.ui.access import bind
 from hmi.ui.keypad import error_text
@@ -36,34 +34,14 @@ from hmi.ui.login import signature_dialog
 from hmi.ui.picker import ChoicePicker
 from hmi.ui.recipe_dialogs import CompareDialog, LoadDialog
 from hmi.ui.recipe_editor import RecipeEditor
+from hmi.ui.recipe_tables import fill, from_line, shown, table, when
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.touchform import Field, TouchFormDialog
 from hmi.ui.widgets import add_touch_button
 
 ALL = "All"
-LIST_COLUMNS = ("Recipe", "Ver", "State", "Material", "By")
+LIST_COLUMNS = ("Recipe", "Ver", "State", "Material", "Approved")
 VERSION_COLUMNS = ("Ver", "State", "By", "Saved", "Reason")
-
-
-def _table(columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(44)
-    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            table.setItem(r, c, QTableWidgetItem(text))
 
 
 class RecipesScreen(Screen):
@@ -93,18 +71,20 @@ class RecipesScreen(Screen):
             picker.changed.connect(lambda _v: self.reload())
             filters.addWidget(picker, 1)
         left.addLayout(filters)
-        self.list_table = _table(LIST_COLUMNS)
+        self.list_table = table(LIST_COLUMNS)
         self.list_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_table.itemSelectionChanged.connect(self._recipe_chosen)
         left.addWidget(self.list_table, 1)
         row = QHBoxLayout()
         self.new_button = self._button(row, "New", self.new_recipe, Action.RECIPE_EDIT)
-        self.upload_button = self._button(row, "Save from line", self.from_line, Action.RECIPE_EDIT)
+        self.upload_button = self._button(row, "Save from line", self.upload, Action.RECIPE_EDIT)
+        self.import_button = self._button(row, "Import", self.ask_import, Action.RECIPE_EDIT)
+        self.export_button = self._button(row, "Export", self.ask_export, None)
         left.addLayout(row)
         layout.addLayout(left, 5)
 
         right = QVBoxLayout()
-        self.versions_table = _table(VERSION_COLUMNS)
+        self.versions_table = table(VERSION_COLUMNS)
         self.versions_table.horizontalHeader().setSectionResizeMode(
             4, QHeaderView.ResizeMode.Stretch
         )
@@ -118,7 +98,7 @@ class RecipesScreen(Screen):
         self.heading.setObjectName("panelTitle")
         self.heading.setWordWrap(True)
         right.addWidget(self.heading)
-        self.detail = _table(("Field", "Value"))
+        self.detail = table(("Field", "Value"))
         self.detail.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.detail.verticalHeader().setDefaultSectionSize(34)
         self.detail.horizontalHeader().setSectionResizeMode(
@@ -160,10 +140,10 @@ class RecipesScreen(Screen):
         self.listed = self.recipes.list(
             None if material == ALL else material, None if state == ALL else state
         )
-        _fill(
+        fill(
             self.list_table,
             [
-                (v.name, str(v.version), v.state, v.recipe.material, v.state_user)
+                (v.name, str(v.version), v.state, v.recipe.material, self._approved(v.name))
                 for v in self.listed
             ],
         )
@@ -171,6 +151,11 @@ class RecipesScreen(Screen):
             if chosen is not None and v.name == chosen.name:
                 self.list_table.selectRow(r)
         self._recipe_chosen()
+
+    def _approved(self, name: str) -> str:
+        """'v3 by sam': the newest approved version, the one an operator loads; '—' if none."""
+        approved = [v for v in self.recipes.versions(name) if v.state == "approved"]
+        return f"v{approved[-1].version} by {approved[-1].state_user}" if approved else "—"
 
     def chosen_recipe(self) -> RecipeVersion | None:
         rows = self.list_table.selectionModel().selectedRows()
@@ -200,10 +185,10 @@ class RecipesScreen(Screen):
         chosen = self.chosen_recipe()
         self.versions = self.recipes.versions(chosen.name) if chosen else []
         rows = [
-            (str(v.version), v.state, v.state_user, _when(v.time), v.reason) for v in self.versions
+            (str(v.version), v.state, v.state_user, when(v.time), v.reason) for v in self.versions
         ]
         self.versions_table.blockSignals(True)
-        _fill(self.versions_table, rows)
+        fill(self.versions_table, rows)
         self.versions_table.blockSignals(False)
         self._version_chosen()
 
@@ -211,13 +196,13 @@ class RecipesScreen(Screen):
         v = self.chosen_version()
         if v is None:
             self.heading.setText("Choose a recipe")
-            _fill(self.detail, [])
+            fill(self.detail, [])
             self.problems.setText("")
             self.problems.setVisible(False)
         else:
             state = f"{v.state} by {v.state_user}"
             self.heading.setText(f"{v.name} · version {v.version} · {state} · sha256 {v.hash[:12]}")
-            _fill(self.detail, self.describe(v))
+            fill(self.detail, self.describe(v))
             problems = self.recipes.problems(v.recipe)
             self.problems.setText("This machine cannot run it: " + "; ".join(problems))
             self.problems.setVisible(bool(problems))
@@ -230,6 +215,8 @@ class RecipesScreen(Screen):
         state = v.state if v else ""
         self.new_button.setEnabled(may(Action.RECIPE_EDIT))
         self.upload_button.setEnabled(may(Action.RECIPE_EDIT))
+        self.import_button.setEnabled(may(Action.RECIPE_EDIT))
+        self.export_button.setEnabled(v is not None)
         self.edit_button.setEnabled(v is not None and may(Action.RECIPE_EDIT))
         self.compare_button.setEnabled(len(self.chosen_versions()) == 2)
         self.approve_button.setEnabled(state == "draft" and may(Action.RECIPE_APPROVE))
@@ -240,7 +227,7 @@ class RecipesScreen(Screen):
 
     def describe(self, v: RecipeVersion) -> list[tuple[str, str]]:
         """(label with unit, value) for every field, then the derived values."""
-        rows = [(label(f), _shown(val)) for f, val in v.recipe.content().items() if f != "name"]
+        rows = [(label(f), shown(val)) for f, val in v.recipe.content().items() if f != "name"]
         try:
             d = derive(v.recipe)
         except Exception as exc:  # the model cannot settle it: say so, do not hide the recipe
@@ -283,21 +270,19 @@ class RecipesScreen(Screen):
 
     def new_recipe(self) -> RecipeEditor:
         chosen = self.chosen_version()
-        base = (
-            chosen.recipe if chosen else _from_line(self.context.service.snapshot(), "New recipe")
-        )
+        base = chosen.recipe if chosen else from_line(self.context.service.snapshot(), "New recipe")
         return self._edit(base.model_copy(update={"name": f"{base.name} copy"}) if chosen else base)
 
     def edit_selected(self) -> RecipeEditor | None:
         v = self.chosen_version()
         return self._edit(v.recipe) if v else None
 
-    def from_line(self) -> RecipeEditor:
+    def upload(self) -> RecipeEditor:
         """Upload: the live setpoints (over the chosen recipe, if any) into the editor."""
         chosen = self.chosen_version()
         snapshot = self.context.service.snapshot()
         name = chosen.name if chosen else (snapshot.recipe_name if snapshot else "") or "From line"
-        return self._edit(_from_line(snapshot, name, chosen.recipe if chosen else None))
+        return self._edit(from_line(snapshot, name, chosen.recipe if chosen else None))
 
     def compare_selected(self) -> CompareDialog | None:
         versions = self.chosen_versions()
@@ -355,6 +340,46 @@ class RecipesScreen(Screen):
         )
         return self._open(dialog, lambda: self.context.notify(f"Loading {v.ref}", False))  # type: ignore[return-value]
 
+    def ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import recipe", str(Path.home()), "Recipe (*.json)"
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> RecipeVersion | None:
+        try:
+            v = self.recipes.import_file(self._session(), path)
+        except Exception as exc:  # every bad field, or the refusal, in the status line
+            self.context.notify(f"Import: {error_text(exc)}", True)
+            return None
+        self.context.notify(f"Imported {v.ref} as a draft", False)
+        self.reload()
+        self.select(v.name, v.version)
+        return v
+
+    def ask_export(self) -> None:
+        v = self.chosen_version()
+        if v is None:
+            return
+        name = f"{v.name}-v{v.version}.json".replace(" ", "_")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export recipe", str(Path.home() / name), "Recipe (*.json);;CSV (*.csv)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        v = self.chosen_version()
+        if v is None:
+            return
+        try:
+            self.recipes.export_file(v, path)
+        except OSError as exc:
+            self.context.notify(f"Export: {error_text(exc)}", True)
+            return
+        self.context.notify(f"Exported {v.ref} to {path}", False)
+
     # ----- screen -----
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -365,38 +390,3 @@ class RecipesScreen(Screen):
         if session is not getattr(self, "_gated_for", None):
             self._gated_for = session
             self.gate_buttons()
-
-
-def _when(t: float) -> str:
-    return local_time(t)[:16].replace("T", " ")
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "from the model"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _from_line(snapshot: Snapshot | None, name: str, base: Recipe | None = None) -> Recipe:
-    """A recipe holding the line's live setpoints (over `base`, else the defaults)."""
-    live: dict[str, object] = {}
-    if snapshot is not None:
-        fields = {
-            "areal_mass_target_mg_cm2": "areal_mass_target_mg_cm2",
-            "areal_mass_tolerance_pct": "areal_mass_tolerance_pct",
-            "web_width_mm": "web_width_mm",
-            "line_speed_m_min": "line_speed_sp_m_min",
-        }
-        for field, tag in fields.items():
-            value = snapshot.value(tag)
-            if value == value:  # not NaN
-                live[field] = value
-    start = base.content() if base else {"areal_mass_target_mg_cm2": 30.0, "line_speed_m_min": 50.0}
-    data = {**start, **live, "name": name}
-    return Recipe.model_validate({**_defaults(), **data})
-
-
-def _defaults() -> dict[str, object]:
-    return Recipe(name="x", areal_mass_target_mg_cm2=30.0, line_speed_m_min=50.0).content()

@@ -49,6 +49,9 @@ def test_import_approve_show_diff_export(tmp_path, monkeypatch, capsys):
     exported = json.loads(out.read_text())
     assert exported == {**exported, **json.loads(LFP.read_text())}  # defaults written out too
     assert hmi(monkeypatch, "recipes", "import", str(out), *d) == 0  # and it reads back
+    capsys.readouterr()
+    assert hmi(monkeypatch, "recipes", "runs", *d) == 0  # nothing loaded yet: only the heading
+    assert capsys.readouterr().out.count("\n") == 1
 
 
 def test_a_malformed_import_lists_every_problem_and_saves_nothing(tmp_path, monkeypatch, capsys):

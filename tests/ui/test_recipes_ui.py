@@ -157,3 +157,20 @@ def test_a_viewer_sees_recipes_but_no_action_is_enabled(qtbot, panel):
         screen.load_button,
     ):
         assert not button.isEnabled()
+
+
+def test_import_and_export_from_the_screen(qtbot, panel, tmp_path):
+    window = panel.window
+    log_in(qtbot, panel, "eve")
+    window.show_screen("Recipes")
+    screen = window.screens["Recipes"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "X", "areal_mass_target_mg_cm2": 99, "line_speed_m_min": 0}')
+    assert screen.import_from(bad) is None
+    status = window.nav.status.text()
+    assert "Target areal mass" in status and "Line speed" in status
+    v = screen.import_from(ROOT / "resources" / "recipes" / "graphite_anode.json")
+    assert v is not None and screen.chosen_version().ref == v.ref
+    out = tmp_path / "out.csv"
+    screen.export_to(out)
+    assert out.read_text().startswith("field,label,value,unit")

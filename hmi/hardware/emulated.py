@@ -11,6 +11,13 @@ from hmi.hardware.base import CommunicationError, HardwareProfile
 from hmi.hardware.config import STARTUP_SETPOINTS, ProfileConfig, ProfileError
 from hmi.plant import MATERIALS, Equipment, Line, LineCommands
 
+# Setpoint tag -> the equipment field the emulated line applies it to (a recipe's settings).
+PROCESS_SETTINGS = {
+    "roll_temperature_sp_c": "roll_temperature_c",
+    "densify_line_load_sp_kn_mm": "densify_line_load_kn_mm",
+    "laminate_line_load_sp_kn_mm": "laminate_line_load_kn_mm",
+    "laminate_temperature_sp_c": "laminate_temperature_c",
+}
 MAX_SUBSTEP_S = 0.01  # the plant integrates in steps no longer than this, whatever the tick
 
 
@@ -62,7 +69,9 @@ class EmulatedProfile(HardwareProfile):
         return self._connected
 
     def initial_setpoints(self) -> dict[str, float]:
-        return {name: getattr(self._config.startup, name) for name in STARTUP_SETPOINTS}
+        start = {name: getattr(self._config.startup, name) for name in STARTUP_SETPOINTS}
+        eq = self.equipment
+        return start | {tag: getattr(eq, field) for tag, field in PROCESS_SETTINGS.items()}
 
     def comm_loss(self, duration_s: float) -> None:
         """Drop the link for `duration_s` from the last read. The emulated PLC's defined safe
@@ -110,6 +119,9 @@ class EmulatedProfile(HardwareProfile):
         if not self._connected or self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         v = outputs.values
+        settings = {f: v[t] for t, f in PROCESS_SETTINGS.items() if t in v and isfinite(v[t])}
+        if settings:
+            self.line.set_process_settings(**settings)
         old = self._commands
         self._commands = LineCommands(
             feeder_sp_kg_h={

@@ -45,6 +45,10 @@ class EnergyMeter:
         self.drive_power_kw = 0.0
         self.heater_power_kw = 0.0
         self.mixer_power_kw = 0.0
+        self.retune(eq)
+
+    def retune(self, eq: Equipment) -> None:
+        """Take new equipment settings (a recipe's loads and temperatures); energy so far stays."""
         self._base_kw = eq.drive_base_power_kw
         self._c_roll = eq.drive_rolling_coeff
         kept_mm = eq.kept_width_m * 1000.0

@@ -30,6 +30,7 @@ the mixer and conveyor keep discharging their hold-ups into the bank.
 
 from __future__ import annotations
 
+import dataclasses
 from math import exp
 
 from hmi.core.tags import FEEDERS, SIDES
@@ -155,6 +156,21 @@ class Line(LineTruth):
         """Solve the nip for the present bank, gaps and bending (no time passes)."""
         self._record = settle_nip(self)
         return self._record
+
+    def set_process_settings(self, **settings: float) -> bool:
+        """New roll temperature setpoint, densification and lamination line loads and
+        lamination temperature (Equipment field names): the rolls heat towards the new setpoint
+        (the gap follows −α·D per K), the film made from now on is densified and laminated at
+        the new settings, and the energy model takes them. True if anything changed."""
+        eq = self.equipment
+        changed = {k: float(v) for k, v in settings.items() if getattr(eq, k) != v}
+        if not changed:
+            return False
+        if "roll_temperature_c" in changed:
+            self.rolls.temperature_sp_c = changed["roll_temperature_c"]
+        self.equipment = dataclasses.replace(eq, **changed)  # checked like any equipment
+        self.energy.retune(self.equipment)
+        return True
 
     def refresh_gap_faults(self) -> None:
         """Take the null-shift and sensor-drift settings into the hot path."""

@@ -113,6 +113,10 @@ class Recipe(BaseModel):
             "areal_mass_tolerance_pct": self.areal_mass_tolerance_pct,
             "web_width_mm": self.web_width_mm,
             "line_speed_sp_m_min": self.line_speed_m_min,
+            "roll_temperature_sp_c": self.roll_temperature_c,
+            "densify_line_load_sp_kn_mm": self.densify_line_load_kn_mm,
+            "laminate_line_load_sp_kn_mm": self.laminate_line_load_kn_mm,
+            "laminate_temperature_sp_c": self.laminate_temperature_c,
         }
 
 

@@ -37,6 +37,10 @@ class ScriptedProfile(HardwareProfile):
             "line_speed_sp_m_min": 50.0,
             "web_width_mm": 1000,
             "areal_mass_tolerance_pct": 1.5,
+            "roll_temperature_sp_c": 80.0,
+            "densify_line_load_sp_kn_mm": 1.0,
+            "laminate_line_load_sp_kn_mm": 1.0,
+            "laminate_temperature_sp_c": 120.0,
         }
 
     def read(self, t_s: float) -> ProcessImage:

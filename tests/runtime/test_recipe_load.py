@@ -83,3 +83,19 @@ def test_the_recipe_formulation_reaches_the_feed_split_of_each_controller():
         runtime.run_for(0.02)
         config = controller.feed.config if name == "model" else controller.config
         assert dict(config.formulation) == {"active": 0.96, "carbon": 0.01, "binder": 0.03}
+
+
+def test_a_recipe_load_reaches_the_emulated_lines_process_settings():
+    from pathlib import Path
+
+    from hmi.hardware import build_profile, load_profile
+
+    root = Path(__file__).resolve().parents[2]
+    profile = build_profile(load_profile(root / "hardware_profiles" / "emulated.toml"))
+    runtime = Runtime(profile, EchoController(), clock=SimClock(), period_s=PERIOD)
+    runtime.run_for(0.02)
+    settings = (("laminate_temperature_sp_c", 150.0), ("densify_line_load_sp_kn_mm", 1.5))
+    runtime.submit(load(setpoints=SETPOINTS[:2] + settings))
+    runtime.run_for(PERIOD)
+    eq = profile.line.equipment
+    assert (eq.laminate_temperature_c, eq.densify_line_load_kn_mm) == (150.0, 1.5)

@@ -43,6 +43,10 @@ EXPECTED: dict[str, Role] = {
     "setpoint.write.line_speed_sp_m_min": OP,
     "setpoint.write.areal_mass_tolerance_pct": ENG,
     "setpoint.write.web_width_mm": ENG,
+    "setpoint.write.roll_temperature_sp_c": ENG,
+    "setpoint.write.densify_line_load_sp_kn_mm": ENG,
+    "setpoint.write.laminate_line_load_sp_kn_mm": ENG,
+    "setpoint.write.laminate_temperature_sp_c": ENG,
 }
 
 

@@ -26,6 +26,20 @@ DB_FILENAME = "hmi.sqlite3"
 # error in the writer thread instead of a hang.
 BUSY_TIMEOUT_MS = 5000
 
+
+def _append_only(table: str, why: str) -> str:
+    """Triggers that refuse every UPDATE and DELETE on `table`, saying `why`."""
+    return "".join(
+        f"""
+    CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
+    BEGIN
+        SELECT RAISE(ABORT, '{why}');
+    END;
+"""
+        for verb in ("UPDATE", "DELETE")
+    )
+
+
 # Forward-only. Never edit or reorder an entry that has shipped: append a new one.
 # Entry i (0-based) takes a file from schema version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -129,14 +143,6 @@ MIGRATIONS: tuple[str, ...] = (
         reason TEXT NOT NULL,
         UNIQUE (name, version)
     );
-    CREATE TRIGGER recipe_versions_no_update BEFORE UPDATE ON recipe_versions
-    BEGIN
-        SELECT RAISE(ABORT, 'a recipe version is immutable: save a new version');
-    END;
-    CREATE TRIGGER recipe_versions_no_delete BEFORE DELETE ON recipe_versions
-    BEGIN
-        SELECT RAISE(ABORT, 'a recipe version is immutable: mark it obsolete');
-    END;
     CREATE TABLE recipe_states (
         id INTEGER PRIMARY KEY,
         version_id INTEGER NOT NULL REFERENCES recipe_versions (id),
@@ -146,29 +152,16 @@ MIGRATIONS: tuple[str, ...] = (
         audit_record INTEGER      -- the audit record (and signature record) behind it
     );
     CREATE INDEX recipe_states_version ON recipe_states (version_id);
-    CREATE TRIGGER recipe_states_no_update BEFORE UPDATE ON recipe_states
-    BEGIN
-        SELECT RAISE(ABORT, 'recipe states are append-only');
-    END;
-    CREATE TRIGGER recipe_states_no_delete BEFORE DELETE ON recipe_states
-    BEGIN
-        SELECT RAISE(ABORT, 'recipe states are append-only');
-    END;
     CREATE TABLE recipe_runs (
         id INTEGER PRIMARY KEY,
         version_id INTEGER NOT NULL REFERENCES recipe_versions (id),
         wall_time REAL NOT NULL,  -- in force from here until the next row
         user TEXT NOT NULL
     );
-    CREATE TRIGGER recipe_runs_no_update BEFORE UPDATE ON recipe_runs
-    BEGIN
-        SELECT RAISE(ABORT, 'the production record is append-only');
-    END;
-    CREATE TRIGGER recipe_runs_no_delete BEFORE DELETE ON recipe_runs
-    BEGIN
-        SELECT RAISE(ABORT, 'the production record is append-only');
-    END;
-    """,
+    """
+    + _append_only("recipe_versions", "a recipe version is immutable: save a new version")
+    + _append_only("recipe_states", "recipe states are append-only")
+    + _append_only("recipe_runs", "the production record is append-only"),
 )
 
 

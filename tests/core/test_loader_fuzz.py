@@ -77,34 +77,36 @@ def _one_line_naming(exc: Exception, path: Path) -> None:
     assert "Traceback" not in text
 
 
-@pytest.mark.parametrize("source", PROFILES, ids=lambda p: p.name)
-def test_fuzzed_profiles_load_or_are_refused_with_the_file_named(source, tmp_path):
-    rng = random.Random(f"profile:{source.name}")
+def fuzz(source: Path, path: Path, rounds: int, load, error: type[Exception], build) -> int:
+    """Load `rounds` mutations of `source`; each must be refused by `error` naming the file
+    in one line, or load to an object that `build` accepts. Returns how many loaded."""
+    rng = random.Random(f"{error.__name__}:{source.name}")
     text = source.read_text(encoding="utf-8")
-    path = tmp_path / "fuzzed.toml"
-    for _ in range(300):
+    valid = 0
+    for _ in range(rounds):
         path.write_bytes(mutate(text, rng))
         try:
-            config = load_profile(path)
-        except ProfileError as exc:
+            loaded = load(path)
+        except error as exc:
             _one_line_naming(exc, path)
             continue
-        build_profile(config)  # a valid profile builds a line
+        build(loaded)
+        valid += 1
+    return valid
+
+
+@pytest.mark.parametrize("source", PROFILES, ids=lambda p: p.name)
+def test_fuzzed_profiles_load_or_are_refused_with_the_file_named(source, tmp_path):
+    # a valid profile builds a line
+    fuzz(source, tmp_path / "fuzzed.toml", 300, load_profile, ProfileError, build_profile)
 
 
 @pytest.mark.parametrize("source", SCENARIOS, ids=lambda p: p.name)
 def test_fuzzed_scenarios_load_or_are_refused_with_the_file_named(source, tmp_path):
-    rng = random.Random(f"scenario:{source.name}")
-    text = source.read_text(encoding="utf-8")
-    path = tmp_path / "fuzzed.toml"
-    for _ in range(150):
-        path.write_bytes(mutate(text, rng))
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError as exc:
-            _one_line_naming(exc, path)
-            continue
-        build_profile(profile_config(scenario))  # a valid scenario builds its line
+    def build(scenario) -> None:  # a valid scenario builds its line
+        build_profile(profile_config(scenario))
+
+    fuzz(source, tmp_path / "fuzzed.toml", 150, load_scenario, ScenarioError, build)
 
 
 RECIPES = sorted((ROOT / "resources" / "recipes").glob("*.json"))

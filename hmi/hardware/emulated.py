@@ -17,6 +17,8 @@ PROCESS_SETTINGS = {
     "densify_line_load_sp_kn_mm": "densify_line_load_kn_mm",
     "laminate_line_load_sp_kn_mm": "laminate_line_load_kn_mm",
     "laminate_temperature_sp_c": "laminate_temperature_c",
+    "hopper_refill_request_sp_frac": "hopper_refill_request_frac",
+    "hopper_refill_complete_sp_frac": "hopper_refill_complete_frac",
 }
 MAX_SUBSTEP_S = 0.01  # the plant integrates in steps no longer than this, whatever the tick
 

@@ -49,7 +49,8 @@ class Feeder:
         "trim", "bulk_density_rel", "density_offset", "bridge_severity", "bridge_remaining_s",
         "_ff0", "_k_fill", "_ff_cal", "_pulse", "_phase", "_noise", "_tau_s", "_noise_rel",
         "_noise_corr_s", "_filter_s", "_ti_s", "_trim_lim", "_drop", "_settle_s",
-        "_request_kg", "_complete_kg", "_refill_kg_s", "_refill_start_kg", "_rng", "_dt_s",
+        "_request_kg", "_complete_kg", "_refill_time_s", "_refill_kg_s", "_refill_start_kg",
+        "_rng", "_dt_s",
         "_a_motor", "_a_noise", "_b_noise", "_a_filter", "_a_settle",
     )  # fmt: skip
 
@@ -100,14 +101,20 @@ class Feeder:
         self._trim_lim = trim_limit_frac
         self._drop = refill_density_drop
         self._settle_s = density_settle_s
-        self._request_kg = refill_request_frac * capacity_kg
-        self._complete_kg = refill_complete_frac * capacity_kg
-        self._refill_kg_s = (self._complete_kg - self._request_kg) / refill_time_s
+        self._refill_time_s = refill_time_s
+        self.set_refill_levels(refill_request_frac, refill_complete_frac)
         self._refill_start_kg = 0.0
         self._rng = rng
         self._dt_s = -1.0
         self._a_motor = self._a_noise = self._b_noise = self._a_filter = self._a_settle = 0.0
         self.set_flow(flow_kg_h)
+
+    def set_refill_levels(self, request_frac: float, complete_frac: float) -> None:
+        """Refill is requested below request_frac and runs to complete_frac of the capacity, in
+        the refill time whatever the span (the refill rate follows the span)."""
+        self._request_kg = request_frac * self.capacity_kg
+        self._complete_kg = complete_frac * self.capacity_kg
+        self._refill_kg_s = (self._complete_kg - self._request_kg) / self._refill_time_s
 
     @property
     def feed_factor_kg_rev(self) -> float:

@@ -158,18 +158,24 @@ class Line(LineTruth):
         return self._record
 
     def set_process_settings(self, **settings: float) -> bool:
-        """New roll temperature setpoint, densification and lamination line loads and
-        lamination temperature (Equipment field names): the rolls heat towards the new setpoint
-        (the gap follows −α·D per K), the film made from now on is densified and laminated at
-        the new settings, and the energy model takes them. True if anything changed."""
+        """New roll temperature setpoint, densification and lamination line loads, lamination
+        temperature and hopper refill levels (Equipment field names): the rolls heat towards
+        the new setpoint (the gap follows −α·D per K), the film made from now on is densified
+        and laminated at the new settings, the energy model takes them, the feeders refill
+        between the new levels. True if anything changed."""
         eq = self.equipment
         changed = {k: float(v) for k, v in settings.items() if getattr(eq, k) != v}
         if not changed:
             return False
+        self.equipment = eq = dataclasses.replace(eq, **changed)  # checked like any equipment
         if "roll_temperature_c" in changed:
             self.rolls.temperature_sp_c = changed["roll_temperature_c"]
-        self.equipment = dataclasses.replace(eq, **changed)  # checked like any equipment
-        self.energy.retune(self.equipment)
+        if {"hopper_refill_request_frac", "hopper_refill_complete_frac"} & set(changed):
+            for feeder in self.feeders.values():
+                feeder.set_refill_levels(
+                    eq.hopper_refill_request_frac, eq.hopper_refill_complete_frac
+                )
+        self.energy.retune(eq)
         return True
 
     def refresh_gap_faults(self) -> None:

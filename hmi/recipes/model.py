@@ -117,6 +117,8 @@ class Recipe(BaseModel):
             "densify_line_load_sp_kn_mm": self.densify_line_load_kn_mm,
             "laminate_line_load_sp_kn_mm": self.laminate_line_load_kn_mm,
             "laminate_temperature_sp_c": self.laminate_temperature_c,
+            "hopper_refill_request_sp_frac": self.hopper_refill_request_frac,
+            "hopper_refill_complete_sp_frac": self.hopper_refill_complete_frac,
         }
 
 

@@ -63,3 +63,13 @@ def test_an_impossible_setting_is_refused_and_nothing_changes():
     with pytest.raises(ValueError, match="laminate_temperature_c"):
         line.set_process_settings(laminate_temperature_c=500.0)
     assert line.equipment.laminate_temperature_c == 120.0
+
+
+def test_feeders_refill_between_the_new_levels_in_the_refill_time():
+    line = steady()
+    line.set_process_settings(hopper_refill_request_frac=0.4, hopper_refill_complete_frac=0.8)
+    feeder = line.feeders["active"]
+    eq = line.equipment
+    assert feeder._request_kg == pytest.approx(0.4 * feeder.capacity_kg)
+    assert feeder._complete_kg == pytest.approx(0.8 * feeder.capacity_kg)
+    assert feeder._refill_kg_s == pytest.approx(0.4 * feeder.capacity_kg / eq.hopper_refill_time_s)

@@ -41,6 +41,8 @@ class ScriptedProfile(HardwareProfile):
             "densify_line_load_sp_kn_mm": 1.0,
             "laminate_line_load_sp_kn_mm": 1.0,
             "laminate_temperature_sp_c": 120.0,
+            "hopper_refill_request_sp_frac": 0.2,
+            "hopper_refill_complete_sp_frac": 0.9,
         }
 
     def read(self, t_s: float) -> ProcessImage:

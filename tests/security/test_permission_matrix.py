@@ -47,6 +47,8 @@ EXPECTED: dict[str, Role] = {
     "setpoint.write.densify_line_load_sp_kn_mm": ENG,
     "setpoint.write.laminate_line_load_sp_kn_mm": ENG,
     "setpoint.write.laminate_temperature_sp_c": ENG,
+    "setpoint.write.hopper_refill_request_sp_frac": ENG,
+    "setpoint.write.hopper_refill_complete_sp_frac": ENG,
 }
 
 

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-control screenshot clean
+.PHONY: run test lint bench bench-control screenshot clean package-linux package-windows package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,21 @@ screenshot: $(STAMP_RUN)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache bench-results
+
+# ----- installers (slow; not part of make test). Build trees under $(HMI_BUILD_ROOT). -----
+HMI_BUILD_ROOT ?= /tmp/hmi-build
+export HMI_BUILD_ROOT
+STAMP_PACKAGE := $(VENV)/.installed-package
+
+$(STAMP_PACKAGE): pyproject.toml $(STAMP_RUN)
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $@
+
+package-linux: $(STAMP_PACKAGE)
+	bash packaging/build-linux.sh
+
+package-windows: $(STAMP_PACKAGE)
+	bash packaging/build-windows.sh
+
+package-check:
+	bash packaging/check-linux.sh

@@ -18,6 +18,7 @@ install -D -m 0644 "$ROOT/packaging/linux/$PKG.desktop" "$STAGE/usr/share/applic
 install -D -m 0644 "$ROOT/packaging/icon.svg" "$STAGE/usr/share/icons/hicolor/scalable/apps/$PKG.svg"
 install -D -m 0644 "$ROOT/packaging/linux/hmi-kiosk.service" "$STAGE/usr/lib/systemd/user/hmi-kiosk.service"
 install -D -m 0644 "$ROOT/packaging/linux/hmi-kiosk.desktop" "$STAGE/usr/share/$PKG/autostart/hmi-kiosk.desktop"
+ln -s "/opt/$PKG/_internal/resources/scenarios" "$STAGE/usr/share/$PKG/scenarios"
 install -D -m 0644 "$ROOT/packaging/linux/copyright" "$STAGE/usr/share/doc/$PKG/copyright"
 
 DEPENDS="$("$PY" "$ROOT/packaging/deb_depends.py" "$STAGE/opt/$PKG")"

@@ -20,17 +20,19 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
+# Qt's system libraries (X11, OpenGL, fonts): installed as root, else the apt-get line is shown.
 run: $(STAMP_RUN)
+	$(BIN)/python -m hmi.sysdeps --install
 	$(BIN)/hmi $(ARGS)
 
 test: $(STAMP_TEST)
-	$(BIN)/ruff check hmi tests benchmarks
-	$(BIN)/ruff format --check hmi tests benchmarks
+	$(BIN)/ruff check hmi tests benchmarks packaging
+	$(BIN)/ruff format --check hmi tests benchmarks packaging
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff format hmi tests benchmarks
-	$(BIN)/ruff check --fix hmi tests benchmarks
+	$(BIN)/ruff format hmi tests benchmarks packaging
+	$(BIN)/ruff check --fix hmi tests benchmarks packaging
 
 bench: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -65,7 +65,9 @@ def exclude_patterns() -> list[str]:
 
 def missing(names: list[str], wheels: Path | None) -> list[str]:
     have = set(names)
-    top = {n.split("/")[1].removesuffix(".py").split(".")[0] for n in names if n.startswith("pkgs/")}
+    top = {
+        n.split("/")[1].removesuffix(".py").split(".")[0] for n in names if n.startswith("pkgs/")
+    }
     lost = [r for r in REQUIRED if r not in have]
     lost += [f"pkgs/{i} (runtime dependency)" for i in IMPORTS if i not in top]
     if wheels is not None:

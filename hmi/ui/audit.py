@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from hmi.security.export import local_time, summary
 from hmi.ui.access import bind
 from hmi.ui.keypad import error_text
 from hmi.ui.picker import ChoicePicker
+from hmi.ui.save_dialog import ask_save_path
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.theme import DEVIATION, set_state
 from hmi.ui.widgets import add_touch_button
@@ -176,11 +176,7 @@ class AuditScreen(Screen):
 
     def ask_export(self) -> None:
         name = f"audit-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export audit trail", str(Path.home() / name), "CSV (*.csv)"
-        )
-        if path:
-            self.export_to(Path(path))
+        ask_save_path(self, "Export audit trail", name, self.export_to)
 
     def export_to(self, path: Path) -> int | None:
         try:

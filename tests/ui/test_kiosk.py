@@ -18,6 +18,7 @@ LEFT = Qt.MouseButton.LeftButton
 def kiosk_panel(qtbot, tmp_path, trend):
     panel = make_panel(qtbot, tmp_path, trend)
     panel.kiosk = Kiosk(panel.window, panel.security)
+    panel.tmp = tmp_path
     panel.kiosk.show()
     yield panel
     panel.kiosk.allowed = True  # let the fixture's teardown close it
@@ -105,3 +106,39 @@ def test_every_text_entry_has_the_on_screen_keyboard(qtbot, kiosk_panel):
     for edit in dialog.fields.values():
         qtbot.mouseClick(edit, LEFT)
         assert dialog.keyboard.target is edit
+
+
+def test_kiosk_export_asks_for_a_file_name_on_the_keyboard(qtbot, kiosk_panel, monkeypatch):
+    """No file dialog on the panel (a text entry without the keyboard, and a way out): the
+    name is typed on the on-screen keyboard and the file lands in the home folder."""
+    from hmi.ui import save_dialog
+    from hmi.ui.touchform import TouchFormDialog
+
+    monkeypatch.setattr(save_dialog, "export_folder", lambda: kiosk_panel.tmp)
+    monkeypatch.setattr(
+        save_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: pytest.fail("file dialog")
+    )
+    window = kiosk_panel.window
+    kiosk_panel.security.login("chief", PASSWORD)
+    window.sync_session()
+    window.show_screen("Audit")
+    window.screens["Audit"].ask_export()
+    dialog = next(
+        d
+        for d in window.findChildren(TouchFormDialog)
+        if d.isVisible() and "Export" in d.windowTitle()
+    )
+    dialog.fields["name"].clear()
+    tap(qtbot, dialog, "name", "shift-report")
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    assert (kiosk_panel.tmp / "shift-report.csv").exists()
+
+
+def test_export_names_are_plain_file_names(tmp_path):
+    from hmi.ui.save_dialog import csv_path
+
+    assert csv_path("a-1", tmp_path) == tmp_path / "a-1.csv"
+    assert csv_path("b.csv", tmp_path) == tmp_path / "b.csv"
+    for bad in ("", "../x", "/etc/passwd", "a\\b", ".hidden"):
+        with pytest.raises(ValueError, match="File name"):
+            csv_path(bad, tmp_path)

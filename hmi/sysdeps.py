@@ -57,7 +57,8 @@ def _run(argv: Sequence[str]) -> subprocess.CompletedProcess:
 
 
 def _run_visible(argv: Sequence[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(list(argv))  # apt-get's progress goes to the terminal
+    # apt-get's progress goes to the terminal; no debconf questions mid-install
+    return subprocess.run(list(argv), env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
 def linker_sonames(ldconfig_output: str) -> set[str]:

@@ -74,15 +74,21 @@ class AuditScreen(Screen):
         self.period_filter.set_items(list(PERIODS))
         self.period_filter.choose("Last 7 days")
         row.addStretch(1)
-        self.refresh_button = self._button(row, "Refresh", self.reload)
-        self.verify_button = self._button(row, "Verify chain", self.verify)
-        self.export_button = self._button(row, "Export CSV", self.ask_export)
-        bind(self.export_button, Action.AUDIT_EXPORT)
         layout.addWidget(bar)
 
+        # The status and the commands share a row: filters and buttons in one row would make
+        # the screen wider than a 1024 px panel.
+        actions = QHBoxLayout()
+        actions.setSpacing(10)
         self.status = QLabel("")
         self.status.setObjectName("auditStatus")
-        layout.addWidget(self.status)
+        self.status.setWordWrap(True)
+        actions.addWidget(self.status, 1)
+        self.refresh_button = self._button(actions, "Refresh", self.reload)
+        self.verify_button = self._button(actions, "Verify chain", self.verify)
+        self.export_button = self._button(actions, "Export CSV", self.ask_export)
+        bind(self.export_button, Action.AUDIT_EXPORT)
+        layout.addLayout(actions)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("auditTable")

@@ -37,3 +37,22 @@ def test_version_starts_without_qt():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert __version__ in done.stdout
+
+
+def test_the_command_answers_version_without_loading_the_product():
+    """`hmi --version` (hmi.launch) must not need numpy, pydantic or Qt to load."""
+    code = (
+        "import sys; from hmi.launch import main; assert main(['--version']) == 0\n"
+        "loaded = [m for m in ('numpy', 'pydantic', 'PySide6', 'hmi.app') if m in sys.modules]\n"
+        "assert not loaded, loaded"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"hmi {__version__} (build ")
+
+
+def test_the_command_passes_everything_else_to_the_app(capsys):
+    from hmi.launch import main as launch
+
+    assert launch(["--period-ms", "0"]) == 2
+    assert "--period-ms" in capsys.readouterr().err

@@ -32,6 +32,8 @@ done
 step "silent uninstall"
 mkdir -p "$WINEPREFIX/drive_c/users/$WUSER/AppData/Local/dry-electrode-hmi"
 echo user-data > "$WINEPREFIX/drive_c/users/$WUSER/AppData/Local/dry-electrode-hmi/marker.txt"
-timeout 300 wine "$APP\\uninstall.exe" /S >/dev/null 2>&1; sleep 5
+timeout 300 wine "$APP\\uninstall.exe" /S >/dev/null 2>&1
+# the uninstaller copies itself to a temporary folder and runs from there: wait for it
+for _ in $(seq 60); do [ -e "$UNIX_APP" ] || break; sleep 1; done
 [ -e "$UNIX_APP" ] && echo "install folder still there" || echo "install folder removed"
 cat "$WINEPREFIX/drive_c/users/$WUSER/AppData/Local/dry-electrode-hmi/marker.txt"

@@ -18,9 +18,12 @@ from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
+from hmi.recipes.cli import add_parsers as add_recipe_parsers
+from hmi.recipes.cli import run as run_recipe_command
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
+from hmi.security.anchor import HourlyAnchor
 from hmi.security.cli import add_parsers as add_security_parsers
 from hmi.security.cli import run as run_security_command
 
@@ -108,7 +111,13 @@ def build_stack(
     # Viewer. Every action goes through the security service's current session and the audit.
     security = open_security(data_dir)
     closers.append(security.close)
-    service = LineService(runtime, session or security, audit=security.audit, journal=journal)
+    if history and security.anchor is not None:  # the trail's head, outside the file, hourly
+        hourly = HourlyAnchor(database_path(data_dir), security.anchor)
+        hourly.start()
+        closers.append(hourly.close)
+    service = LineService(
+        runtime, session or security, audit=security.audit, journal=journal, signatures=security
+    )
     return Stack(config, profile, runtime, service, security, data_dir, closers)
 
 
@@ -217,6 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     add_security_parsers(commands)
+    add_recipe_parsers(commands, str(DEFAULT_PROFILE))
     return parser
 
 
@@ -246,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sim_run(args)
     if args.command in ("users", "audit"):
         return run_security_command(args, resolve_data_dir(args.data_dir))
+    if args.command == "recipes":
+        return run_recipe_command(args, resolve_data_dir(args.data_dir))
     if args.period_ms <= 0 or args.period_ms > 1000:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hmi.alarms.model import AlarmEvent
+from hmi.core.files import open_private
 from hmi.history import store
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,17 @@ class AlarmJournal:
         self.written = 0
         self.dropped = 0
         self._write_conn = store.connect(db_path)
+        # As durable as the audit trail: a committed alarm event survives a power cut (the
+        # historian keeps NORMAL: it may lose its last second of samples, never the file).
+        self._write_conn.execute("PRAGMA synchronous = FULL")
         self._read_conn = store.connect(db_path)
         self._read_lock = threading.Lock()
         self._flush_lock = threading.Lock()  # one writer at a time (thread, or close/tests)
+
+    def synchronous(self) -> int:
+        """The writer's SQLite synchronous level (2 = FULL)."""
+        with self._flush_lock:
+            return int(self._write_conn.execute("PRAGMA synchronous").fetchone()[0])
 
     # ----- control-loop side -----
     def offer(self, e: AlarmEvent) -> None:
@@ -227,7 +236,7 @@ class AlarmJournal:
     def export_csv(self, path: Path, **filters: object) -> int:
         """Write the rows matching `filters` (as `query`) to a CSV file; return the count."""
         rows = self.query(**filters)  # type: ignore[arg-type]
-        with Path(path).open("w", newline="", encoding="utf-8") as f:
+        with open_private(Path(path), newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(("id", *COLUMNS))
             for r in rows:

@@ -46,6 +46,7 @@ Q_liw + τ_f·dQ_liw/dt, which puts the mass of a flow step where it went.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from hmi.control.config import LineControllerConfig, feed_total_kg_h
@@ -113,6 +114,11 @@ class FeedController:
         self._last_flow: list[float | None] = [None] * len(FEEDERS)
         self._efficiency = [1.0] * len(FEEDERS)  # last weighed flow / asked: a bridge shows
         self._recycle: RateDelay | None = None
+
+    def set_formulation(self, fractions: dict[str, float]) -> None:
+        """A recipe's formulation from the next step on (checked like the configuration's)."""
+        self.config = dataclasses.replace(self.config, formulation=dict(fractions))
+        self.fractions = [self.config.formulation[f] for f in FEEDERS]
 
     def start(self, bank_kg: float, recycle_cut_kg_h: float) -> None:
         """Latch the bank setpoint and fill the recycle delay (a line in steady state)."""

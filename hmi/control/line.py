@@ -16,6 +16,7 @@ gauge value (NaN, bad quality) the loop holds its last output.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from hmi.control.base import ControlInputs, ControlResult
@@ -44,6 +45,10 @@ class BaselineController:
         self._setup_um: dict[str, float] | None = None
         self._gap_out_um: dict[str, float] = {}
         self._feedback_um = 0.0
+
+    def set_formulation(self, fractions: dict[str, float]) -> None:
+        """A recipe's formulation from the next step on (checked like the configuration's)."""
+        self.config = dataclasses.replace(self.config, formulation=dict(fractions))
 
     def step(self, image: ProcessImage, inputs: ControlInputs, dt_s: float) -> ControlResult:
         c = self.config

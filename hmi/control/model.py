@@ -55,6 +55,7 @@ class ModelController:
     def __init__(self, config: LineControllerConfig | None = None) -> None:
         self.config = c = config or LineControllerConfig()
         self.feed = FeedController(c)
+        self.set_formulation = self.feed.set_formulation  # a recipe load changes the split
         self.speed = SpeedPlan(c.conveyor_delay_s + c.feed_lead_time_s)
         self.intake = IntakeModel(c.bank_intake_scale_kg)
         self.thermal = ThermalCompensator(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from hmi.core.tags import TagRangeError, tag
+from hmi.core.tags import FEEDERS, TagRangeError, tag
 from hmi.core.toml_files import parse_model, read_text
 from hmi.hardware.base import HardwareProfile
+from hmi.hardware.limits import LimitsSection
+from hmi.plant.equipment_check import checked_equipment
 
 
 class ProfileError(ValueError):
@@ -17,7 +21,7 @@ class ProfileError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ProfileSection(_Strict):
@@ -38,6 +42,11 @@ class StartupSection(_Strict):
     formulation: dict[Literal["active", "carbon", "binder"], float] = Field(
         default_factory=lambda: {"active": 0.95, "carbon": 0.03, "binder": 0.02}
     )
+
+    @field_validator("formulation")
+    @classmethod
+    def _check_formulation(cls, fractions: dict[str, float]) -> dict[str, float]:
+        return checked_formulation(fractions)
 
 
 class LineSection(_Strict):
@@ -68,6 +77,7 @@ class ProfileConfig(_Strict):
     startup: StartupSection = StartupSection()
     line: LineSection = LineSection()
     emulated: EmulatedSection = EmulatedSection()
+    limits: LimitsSection = LimitsSection()  # what recipes may ask of this machine
 
 
 STARTUP_SETPOINTS = (
@@ -78,19 +88,36 @@ STARTUP_SETPOINTS = (
 )
 
 
+def checked_formulation(fractions: Mapping[str, float]) -> dict[str, float]:
+    """Mass fractions of the three feeders: each a finite number in [0, 1] (active material
+    above 0), all three given, summing to 1; else ValueError saying which and why."""
+    if set(fractions) != set(FEEDERS):
+        raise ValueError(f"needs the fractions {', '.join(FEEDERS)} (got {', '.join(fractions)})")
+    for name, value in fractions.items():
+        low = 0.0 if name != "active" else 1e-3
+        if not (math.isfinite(value) and low <= value <= 1.0):
+            raise ValueError(f"{name} fraction {value:g} is out of range (allowed {low:g} to 1)")
+    total = sum(fractions.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"the fractions sum to {total:g}; they must sum to 1")
+    return dict(fractions)
+
+
 def parse_profile(text: str, path: Path) -> ProfileConfig:
     config = parse_model(text, path, ProfileConfig, ProfileError, "hardware profile")
-    fractions = config.startup.formulation
-    if set(fractions) != {"active", "carbon", "binder"} or abs(sum(fractions.values()) - 1) > 1e-6:
-        raise ProfileError(
-            f"{path}: startup.formulation: needs active, carbon and binder fractions summing to 1 "
-            f"(got {dict(fractions)})"
-        )
     for name in STARTUP_SETPOINTS:
         try:
             tag(name).check(getattr(config.startup, name))
         except TagRangeError as exc:
             raise ProfileError(f"{path}: startup.{exc}") from None
+    geometry = {
+        "width_mm": config.startup.web_width_mm,
+        "gauge_distance_m": config.line.gauge_distance_m,
+    }
+    try:
+        checked_equipment(config.emulated.equipment, geometry, "emulated.equipment.")
+    except ValueError as exc:
+        raise ProfileError(f"{path}: invalid hardware profile: {exc}") from None
     return config
 
 

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from hmi.core.files import make_private, make_private_dir
+
 log = logging.getLogger(__name__)
 
 DB_FILENAME = "hmi.sqlite3"
@@ -113,6 +115,60 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT RAISE(ABORT, 'the alarm journal is append-only');
     END;
     """,
+    # 4: recipes (hmi.recipes): every save an immutable version; states and production runs
+    # as append-only events (the latest state row of a version is its state).
+    """
+    CREATE TABLE recipe_versions (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        version INTEGER NOT NULL,
+        content TEXT NOT NULL,    -- canonical JSON of the recipe
+        hash TEXT NOT NULL,       -- sha256 of content
+        author TEXT NOT NULL,
+        time REAL NOT NULL,
+        reason TEXT NOT NULL,
+        UNIQUE (name, version)
+    );
+    CREATE TRIGGER recipe_versions_no_update BEFORE UPDATE ON recipe_versions
+    BEGIN
+        SELECT RAISE(ABORT, 'a recipe version is immutable: save a new version');
+    END;
+    CREATE TRIGGER recipe_versions_no_delete BEFORE DELETE ON recipe_versions
+    BEGIN
+        SELECT RAISE(ABORT, 'a recipe version is immutable: mark it obsolete');
+    END;
+    CREATE TABLE recipe_states (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES recipe_versions (id),
+        state TEXT NOT NULL,      -- draft, approved, obsolete
+        user TEXT NOT NULL,
+        time REAL NOT NULL,
+        audit_record INTEGER      -- the audit record (and signature record) behind it
+    );
+    CREATE INDEX recipe_states_version ON recipe_states (version_id);
+    CREATE TRIGGER recipe_states_no_update BEFORE UPDATE ON recipe_states
+    BEGIN
+        SELECT RAISE(ABORT, 'recipe states are append-only');
+    END;
+    CREATE TRIGGER recipe_states_no_delete BEFORE DELETE ON recipe_states
+    BEGIN
+        SELECT RAISE(ABORT, 'recipe states are append-only');
+    END;
+    CREATE TABLE recipe_runs (
+        id INTEGER PRIMARY KEY,
+        version_id INTEGER NOT NULL REFERENCES recipe_versions (id),
+        wall_time REAL NOT NULL,  -- in force from here until the next row
+        user TEXT NOT NULL
+    );
+    CREATE TRIGGER recipe_runs_no_update BEFORE UPDATE ON recipe_runs
+    BEGIN
+        SELECT RAISE(ABORT, 'the production record is append-only');
+    END;
+    CREATE TRIGGER recipe_runs_no_delete BEFORE DELETE ON recipe_runs
+    BEGIN
+        SELECT RAISE(ABORT, 'the production record is append-only');
+    END;
+    """,
 )
 
 
@@ -134,7 +190,7 @@ def ensure_writable_dir(data_dir: Path) -> Path:
     """
     data_dir = Path(data_dir)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(data_dir, holds=DB_FILENAME)
         with tempfile.TemporaryFile(dir=data_dir, prefix=".hmi-write-probe-"):
             pass
     except OSError as exc:
@@ -153,6 +209,14 @@ def connect(db_path: Path, migrations: Sequence[str] = MIGRATIONS) -> sqlite3.Co
     """
     db_path = Path(db_path)
     ensure_writable_dir(db_path.parent)
+    try:
+        # password hashes and the audit trail: readable by the HMI's account only. SQLite
+        # gives its -wal and -shm files the database file's mode.
+        for path in (db_path, *(db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))):
+            if path == db_path or path.exists():
+                make_private(path)
+    except OSError as exc:
+        raise StoreError(f"cannot open store {db_path}: {exc.strerror or exc}") from exc
     try:
         conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:

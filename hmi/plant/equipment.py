@@ -7,9 +7,10 @@ numbers (or per-feeder dicts) so a hardware profile or a scenario can override a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from hmi.core.tags import FEEDERS
+from hmi.plant.equipment_limits import equipment_problems
 
 
 def _hoppers() -> dict[str, float]:
@@ -166,6 +167,14 @@ class Equipment:
     roll_heat_capacity_kj_k: float = 2000.0
 
     def __post_init__(self) -> None:
+        scalars = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if not isinstance(getattr(self, f.name), dict)
+        }
+        problems = equipment_problems(scalars)
+        if problems:
+            raise ValueError("Equipment." + "; Equipment.".join(problems))
         positive = (
             "roll_diameter_mm",
             "mill_modulus_kn_um",

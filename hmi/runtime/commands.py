@@ -74,6 +74,18 @@ class SetAlarmInService:
     user: str
 
 
+@dataclass(frozen=True, slots=True)
+class LoadRecipe:
+    """Every setpoint of a recipe version, applied together in one tick (all or none)."""
+
+    name: str
+    version: int
+    hash: str
+    setpoints: tuple[tuple[str, float], ...]
+    formulation: tuple[tuple[str, float], ...]
+    user: str
+
+
 AlarmCommand = AcknowledgeAlarms | ShelveAlarm | UnshelveAlarm | SetAlarmInService
 
-Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault | AlarmCommand
+Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault | LoadRecipe | AlarmCommand

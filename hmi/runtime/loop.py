@@ -30,6 +30,7 @@ from hmi.runtime.commands import (
     AcknowledgeAlarms,
     Command,
     InjectFault,
+    LoadRecipe,
     SetAlarmInService,
     SetMode,
     ShelveAlarm,
@@ -80,6 +81,8 @@ class Runtime:
         self.clock: Clock = clock or RealClock()
         self.period_s = period_s
         self.recipe_name = recipe_name
+        self.recipe_version: int | None = None
+        self._recipe_setpoints: dict[str, float] = {}  # what the loaded recipe set
         self._setpoints = {n: float("nan") for n in names(TagKind.SETPOINT)}
         self._setpoints.update(profile.initial_setpoints())
         self._setpoints.update(setpoints or {})
@@ -232,6 +235,10 @@ class Runtime:
             running=self._running,
             mode=self._mode,
             recipe_name=self.recipe_name,
+            recipe_version=self.recipe_version,
+            recipe_modified=any(
+                self._setpoints.get(k) != v for k, v in self._recipe_setpoints.items()
+            ),
             values=values,
             quality=dict(image.quality),
             corrections=dict(result.corrections),
@@ -295,6 +302,26 @@ class Runtime:
                 return
             self._apply(command)
 
+    def _load_recipe(self, command: LoadRecipe) -> str:
+        """All of a recipe's setpoints in this tick, or none of them if one is refused."""
+        try:
+            checked = {name: tag(name).check(value) for name, value in command.setpoints}
+            for name in checked:
+                if tag(name).kind is not TagKind.SETPOINT:
+                    raise ValueError(f"{name}: not a setpoint")
+        except (KeyError, ValueError, TagRangeError) as exc:
+            return f"rejected: recipe {command.name} v{command.version}: {exc}"
+        set_formulation = getattr(self.controller, "set_formulation", None)
+        if command.formulation and set_formulation is not None:
+            try:
+                set_formulation(dict(command.formulation))
+            except ValueError as exc:
+                return f"rejected: recipe {command.name} v{command.version}: {exc}"
+        self._setpoints.update(checked)
+        self._recipe_setpoints = checked
+        self.recipe_name, self.recipe_version = command.name, command.version
+        return f"recipe {command.name} v{command.version} loaded by {command.user}"
+
     def _apply(self, command: Command) -> None:
         match command:
             case StartLine(user=user):
@@ -315,6 +342,8 @@ class Runtime:
                     self._note(f"{name} = {value:g} {definition.unit} by {user}")
                 except (KeyError, ValueError, TagRangeError) as exc:
                     self._note(f"rejected: {exc}")
+            case LoadRecipe():
+                self._note(self._load_recipe(command))
             case InjectFault(kind=kind, params=params, user=user):
                 try:
                     self.profile.inject(kind, dict(params))

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from hmi.alarms.journal import AlarmJournal, JournalRow
 from hmi.core.tags import TagKind, tag
+from hmi.recipes.service import RecipeService
+from hmi.recipes.store import RecipeVersion
 from hmi.runtime.commands import (
     AcknowledgeAlarms,
     Command,
@@ -34,12 +37,13 @@ from hmi.runtime.commands import (
     UnshelveAlarm,
     WriteSetpoint,
 )
+from hmi.runtime.recipe_load import load_command
 from hmi.runtime.snapshot import Snapshot
 from hmi.security.audit import AuditError, AuditTrail
 from hmi.security.guard import authorize
 from hmi.security.permissions import Action, setpoint_action
-from hmi.security.service import Signature
-from hmi.security.session import FixedSession, PermissionDenied, Session, SessionSource
+from hmi.security.service import Signature, SignatureRefused
+from hmi.security.session import FixedSession, Session, SessionSource
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,14 @@ class RuntimeLike(Protocol):
     def submit(self, command: Command) -> None: ...
 
 
+class SignatureVerifier(Protocol):
+    """Who issued the signatures (the SecurityService): checks one and uses it up."""
+
+    def redeem(
+        self, signature: Signature | None, session: Session, action: str, target: str
+    ) -> Signature: ...
+
+
 class LineService:
     def __init__(
         self,
@@ -60,14 +72,17 @@ class LineService:
         *,
         audit: AuditTrail | None = None,
         journal: AlarmJournal | None = None,
+        signatures: SignatureVerifier | None = None,
     ) -> None:
         """`session`: a fixed Session (tests, tools) or a source of the current one (the
         panel's SecurityService). `audit`: where actions are recorded (None: not recorded,
-        for tests and tools that have no store)."""
+        for tests and tools that have no store). `signatures`: the issuer that verifies
+        electronic signatures (None: every signed action is refused)."""
         self._runtime = runtime
         self._sessions = FixedSession(session) if isinstance(session, Session) else session
         self.audit = audit
         self.journal = journal  # the alarm journal, for the history view (None: not kept)
+        self._signatures = signatures
 
     @property
     def session(self) -> Session:
@@ -133,6 +148,18 @@ class LineService:
         self._record(session, Action.FAULT_INJECT, details, reason)
         self._runtime.submit(InjectFault(kind, dict(params), session.user))
 
+    # ----- recipes -----
+    def load_recipe(self, recipes: RecipeService, name: str, version: int) -> RecipeVersion:
+        """Load an approved recipe version: checked (permission, state, machine limits),
+        audited with its hash and production record, then one command for all setpoints."""
+        session = self.session
+        v = recipes.loadable(session, name, version)
+        snapshot = self._runtime.latest()
+        wall = snapshot.wall_time if snapshot is not None else time.time()
+        recipes.record_load(session, v, wall)
+        self._runtime.submit(load_command(v, session.user))
+        return v
+
     # ----- alarms -----
     def acknowledge_alarms(self, names: Sequence[str], reason: str = "") -> None:
         """Acknowledge these alarms (one, or every one the operator sees)."""
@@ -165,19 +192,15 @@ class LineService:
         self, name: str, in_service: bool, signature: Signature | None, reason: str = ""
     ) -> None:
         """Take an alarm out of service (needs the acting user's electronic signature for
-        alarm.out_of_service, from SecurityService.sign, which records it) or return it."""
-        details = {"alarm": name, "in_service": in_service}
+        alarm.out_of_service on this alarm, from SecurityService.sign) or return it. Each is
+        recorded; taking out of service refers to the signature's own record."""
+        details: dict[str, object] = {"alarm": name, "in_service": in_service}
         session = self._check(Action.ALARM_OUT_OF_SERVICE, details, reason)
         if not in_service:
-            if (
-                signature is None
-                or signature.action != Action.ALARM_OUT_OF_SERVICE
-                or signature.user.lower() != session.user.lower()
-            ):
-                raise PermissionDenied(session, Action.ALARM_OUT_OF_SERVICE)
-            reason = reason or signature.reason
-        else:
-            self._record(session, Action.ALARM_OUT_OF_SERVICE, details, reason)
+            signed = self._redeem(signature, session, Action.ALARM_OUT_OF_SERVICE, name)
+            reason = reason or signed.reason
+            details.update(signature_record=signed.record_id, signed_by=signed.user)
+        self._record(session, Action.ALARM_OUT_OF_SERVICE, details, reason)
         self._runtime.submit(SetAlarmInService(name, in_service, reason, session.user))
 
     def alarm_history(self, **filters: Any) -> list[JournalRow]:
@@ -185,6 +208,13 @@ class LineService:
         return [] if self.journal is None else self.journal.query(**filters)
 
     # ----- internals -----
+    def _redeem(
+        self, signature: Signature | None, session: Session, action: str, target: str
+    ) -> Signature:
+        if self._signatures is None:
+            raise SignatureRefused(f"{action} on {target}: no signature issuer on this service")
+        return self._signatures.redeem(signature, session, action, target)
+
     def _check(
         self,
         action: str,

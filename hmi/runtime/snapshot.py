@@ -36,6 +36,16 @@ class Snapshot:
     messages: tuple[str, ...] = field(default=())  # latest runtime events, newest last
     # Alarms not normal, most urgent first; the same object until something changes.
     alarms: AlarmSummary = field(default_factory=AlarmSummary)
+    recipe_version: int | None = None  # the loaded recipe version (None: the profile's start)
+    recipe_modified: bool = False  # a live setpoint differs from the loaded recipe
+
+    @property
+    def recipe_text(self) -> str:
+        """'LFP 30 v3', with ' (modified)' once a setpoint differs from it."""
+        name = self.recipe_name or "(none)"
+        if self.recipe_version is not None:
+            name += f" v{self.recipe_version}"
+        return name + (" (modified)" if self.recipe_modified else "")
 
     def value(self, tag: str) -> float:
         return self.values.get(tag, float("nan"))

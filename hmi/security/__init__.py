@@ -13,6 +13,7 @@ from hmi.security.service import (
     LoginFailed,
     SecurityService,
     Signature,
+    SignatureRefused,
     open_security,
 )
 from hmi.security.session import VIEWER, FixedSession, PermissionDenied, Session, SessionSource
@@ -39,6 +40,7 @@ __all__ = [
     "Session",
     "SessionSource",
     "Signature",
+    "SignatureRefused",
     "User",
     "UserStore",
     "Verification",

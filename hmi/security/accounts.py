@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from hmi.security.service import SecurityService
 
 
+def _locked(name: str, until: float) -> Exception:
+    from hmi.security.service import AccountLocked  # the service module imports this one
+
+    return AccountLocked(name, until)
+
+
 class AccountError(ValueError):
     """The change is not possible (unknown user, last administrator, ...); nothing changed."""
 
@@ -82,8 +88,16 @@ class Accounts:
         self._save_password(session, user, password, reason)
 
     def change_own_password(self, session: Session, old: str, new: str) -> None:
+        """A logged-in user changes their own password. A wrong current password counts
+        toward lockout like a failed login (and is audited): guessing it is not free."""
+        if not session.logged_in:
+            raise PolicyError("log in to change your password")
         user = self._get(session.user)
-        if not session.logged_in or not verify_password(self._s.hasher, user.password_hash, old):
+        now = self._s.clock()
+        if user.locked(now):
+            raise _locked(user.name, user.locked_until)
+        if not verify_password(self._s.hasher, user.password_hash, old):
+            self._s.wrong_password(user, now, "user.password_failed")  # AccountLocked at limit
             raise PolicyError("the current password is wrong")
         self._s.policy.check(user.name, new)
         self._save_password(session, user, new, "own password")

@@ -4,8 +4,8 @@ Each record's hash is sha256 over a canonical serialization of (previous record'
 time, user, role, action, details, reason); the first record chains to `GENESIS`. A record
 edited or deleted in the database breaks the chain at that record; `audit_head` (written in the
 same transaction as each record) holds the last id and hash, so a truncated tail shows too.
-A reader with write access to the file could rewrite the whole chain: keep the head hash that
-`hmi audit verify` prints somewhere else (shift report, export) to anchor it.
+A reader with write access to the file could rewrite the whole chain: hmi.security.anchor keeps
+the head outside the file (system log, anchor file) and a verify compares the two.
 
 Every append is one `BEGIN IMMEDIATE` transaction on the store (WAL, synchronous FULL on this
 connection): a record whose commit returned survives a killed process and a power cut, and a
@@ -65,6 +65,8 @@ class Verification:
     def __str__(self) -> str:
         if self.ok:
             return f"audit trail intact: {self.records} records, head {self.head}"
+        if self.bad_id is None:
+            return f"audit trail broken: {self.problem}"
         return f"audit trail broken at record {self.bad_id}: {self.problem}"
 
 
@@ -217,6 +219,19 @@ class AuditTrail:
         with self._lock:
             return [AuditRecord(*row) for row in self.conn.execute(sql, args)]
 
+    def record_by_id(self, record_id: int) -> AuditRecord | None:
+        with self._lock:
+            row = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM audit WHERE id = ?", (record_id,)
+            ).fetchone()
+        return AuditRecord(*row) if row else None
+
+    def head(self) -> tuple[int, str]:
+        """(records, hash of the last one) as the head row holds them; (0, GENESIS) if empty."""
+        with self._lock:
+            row = self.conn.execute("SELECT last_id, hash FROM audit_head").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
     def last_id(self) -> int:
         with self._lock:
             row = self.conn.execute("SELECT max(id) FROM audit").fetchone()
@@ -240,6 +255,8 @@ class AuditTrail:
             self.conn.execute("BEGIN")  # one consistent read snapshot
             try:
                 return self._verify()
+            except sqlite3.DatabaseError as exc:  # a table dropped, a damaged file
+                return Verification(False, 0, GENESIS, None, f"cannot be read: {exc}")
             finally:
                 self.conn.execute("ROLLBACK")
 

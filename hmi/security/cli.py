@@ -191,7 +191,7 @@ def _audit(
 ) -> int:
     trail, command = security.audit, args.audit_command
     if command == "verify":
-        result = trail.verify()
+        result = security.verify_anchored()
         print(f"{prog}: {result}", file=out if result.ok else err)
         return 0 if result.ok else 1
     now = time.time()

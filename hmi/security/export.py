@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from hmi.core.files import open_private
 from hmi.security.audit import AuditRecord, time_text
 
 CSV_COLUMNS = (
@@ -35,7 +36,7 @@ def export_csv(records: Iterable[AuditRecord], path: Path) -> int:
     how many were written. Cells are exported as stored, never rewritten."""
     path = Path(path)
     count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    with open_private(path, encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(CSV_COLUMNS)
         for r in records:

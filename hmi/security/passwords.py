@@ -64,11 +64,17 @@ class PasswordPolicy:
             raise PolicyError("password needs " + ", ".join(problems))
 
 
+# Names the panel and the trail use for nobody: an account of that name would read as them.
+RESERVED_NAMES = frozenset({"viewer", "unknown", "nobody"})
+
+
 def check_name(name: str) -> str:
     if not NAME_PATTERN.fullmatch(name):
         raise PolicyError(
             f"user name {name!r}: 1-32 characters, a letter first, then letters, digits, . _ -"
         )
+    if name.lower() in RESERVED_NAMES:
+        raise PolicyError(f"user name {name!r} is reserved (it reads as nobody logged in)")
     return name
 
 

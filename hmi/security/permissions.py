@@ -33,6 +33,7 @@ class Action(StrEnum):
     TUNING_EDIT = "tuning.edit"
     FAULT_INJECT = "fault.inject"
     RECIPE_APPROVE = "recipe.approve"
+    RECIPE_OBSOLETE = "recipe.obsolete"
     ALARM_SHELVE = "alarm.shelve"
     ALARM_OUT_OF_SERVICE = "alarm.out_of_service"
     AUDIT_VIEW = "audit.view"
@@ -74,6 +75,7 @@ BASE: Mapping[str, Permission] = {
         "approve recipes",
         signature="Approval: I have reviewed this recipe and approve it for production",
     ),
+    Action.RECIPE_OBSOLETE: Permission(at_least(_SUP), "make recipe versions obsolete"),
     Action.ALARM_SHELVE: Permission(at_least(_SUP), "shelve alarms"),
     Action.ALARM_OUT_OF_SERVICE: Permission(
         at_least(_SUP),

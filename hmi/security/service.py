@@ -7,6 +7,7 @@ a simulated clock. Everything here runs on the UI / service thread, never in the
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from argon2 import PasswordHasher
 from hmi.core.roles import Role
 from hmi.history.store import connect, database_path
 from hmi.security.accounts import Accounts
-from hmi.security.audit import AuditRecord, AuditTrail, Verification
+from hmi.security.anchor import AuditAnchor, anchor_path
+from hmi.security.audit import AuditError, AuditRecord, AuditTrail, Verification
 from hmi.security.export import export_csv
 from hmi.security.guard import authorize
 from hmi.security.passwords import PasswordPolicy, make_hasher, verify_password
@@ -27,7 +29,11 @@ from hmi.security.session import VIEWER, Session
 from hmi.security.users import SecuritySettings, User, UserStore
 
 Clock = Callable[[], float]
-WRONG = "Wrong user name or password"
+# One answer for every refused login: an unknown name, a wrong password, a locked or a disabled
+# account all read the same, so the panel does not tell a guesser which accounts exist.
+WRONG = "Login refused: wrong name or password, or account locked or disabled"
+UNKNOWN_USER = "(unknown)"  # what the trail keeps of a name that is no account: maybe a password
+SIGNATURE_LIFETIME_S = 120.0  # a signature is given for the action about to be done, now
 
 
 class LoginFailed(Exception):
@@ -41,17 +47,26 @@ class AccountLocked(LoginFailed):
         super().__init__(f"Account {name!r} is locked after failed attempts until {stamp}")
 
 
+class SignatureRefused(PermissionError):
+    """A signature that was not issued for this action on this target, by this user, or that
+    was used already or has expired; the action is not carried out."""
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """An electronic signature: who signed which action, meaning what, and its audit record."""
+    """An electronic signature: who signed which action on which target (an alarm's name, a
+    recipe version's hash), meaning what, its audit record, and the one-time token the
+    security service issued it under. Only `SecurityService.redeem` makes it count."""
 
     user: str
     role: Role
     action: str
+    target: str
     meaning: str
     reason: str
     time: float
     record_id: int
+    token: str
 
 
 class SecurityService:
@@ -62,21 +77,44 @@ class SecurityService:
         *,
         clock: Clock = time.time,
         hasher: PasswordHasher | None = None,
+        anchor: AuditAnchor | None = None,
     ) -> None:
         self.users = users
         self.audit = audit
+        self.anchor = anchor
         self.clock = clock
         self.hasher = hasher or make_hasher()
         self.settings: SecuritySettings = users.settings()
         self._current = VIEWER
         self._last_activity = clock()
         self._dummy_hash: str | None = None
+        self._issued: dict[str, Signature] = {}  # token -> signature not used yet
+        self._seen_version: int | None = None
         self.accounts = Accounts(self)
 
     # ----- who is acting -----
     @property
     def current(self) -> Session:
+        """Who is acting. An account disabled, removed, locked or given another role by anyone
+        else (`hmi users`, another panel) since the login ends the session here."""
+        if self._current.logged_in:
+            self._follow_account()
         return self._current
+
+    def _follow_account(self) -> None:
+        # data_version moves only when another connection commits: one cheap query per call
+        version = self.users.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._seen_version:
+            return
+        self._seen_version = version
+        session = self._current
+        user = self.users.get(session.user)
+        if user is None or user.disabled:
+            self.logout("account disabled" if user else "account removed")
+        elif user.locked(self.clock()):
+            self.logout("account locked")
+        elif user.role is not session.role:
+            self.logout("role changed")
 
     @property
     def policy(self) -> PasswordPolicy:
@@ -112,23 +150,28 @@ class SecurityService:
     # ----- login, logout, activity -----
     def login(self, name: str, password: str) -> Session:
         """Log `name` in at the panel (switching from whoever is logged in). Raises
-        LoginFailed (AccountLocked while locked); every attempt is audited."""
+        LoginFailed with one answer for every refusal; every attempt is audited. The password
+        is checked against a hash in every case, so no answer comes faster than another."""
         now = self.clock()
         self.settings = self.users.settings()
         user = self.users.get(name.strip())
         if user is None:
             verify_password(self.hasher, self._dummy(), password)  # same time as a real check
-            self._record_failure(name, "session.login_failed", "unknown user")
+            self._record_failure(UNKNOWN_USER, "session.login_failed", "unknown user")
             raise LoginFailed(WRONG)
+        right = verify_password(self.hasher, user.password_hash, password)
         if user.locked(now):
             self._record_failure(user.name, "session.login_failed", "locked")
-            raise AccountLocked(user.name, user.locked_until)
-        if not verify_password(self.hasher, user.password_hash, password):
-            self._wrong_password(user, now, "session.login_failed")
-            raise LoginFailed(WRONG)  # _wrong_password raised AccountLocked if it locked
+            raise LoginFailed(WRONG)
+        if not right:
+            try:
+                self.wrong_password(user, now, "session.login_failed")
+            except AccountLocked:
+                pass  # the trail says so; the panel answers as for any wrong password
+            raise LoginFailed(WRONG)
         if user.disabled:
             self._record_failure(user.name, "session.login_failed", "disabled")
-            raise LoginFailed(f"Account {user.name!r} is disabled")
+            raise LoginFailed(WRONG)
         changes: dict[str, object] = {}
         if self.hasher.check_needs_rehash(user.password_hash):
             changes["password_hash"] = self.hasher.hash(password)
@@ -144,6 +187,7 @@ class SecurityService:
             session, "session.login", {}, apply=lambda: self.users.update(user.name, **fields)
         )
         self._current = session
+        self._seen_version = None
         self._last_activity = now
         return session
 
@@ -182,7 +226,19 @@ class SecurityService:
 
     def verify_audit(self, session: Session) -> Verification:
         self.authorize(session, Action.AUDIT_VIEW)
-        return self.audit.verify()
+        return self.verify_anchored()
+
+    def verify_anchored(self) -> Verification:
+        """Walk the chain, compare it with the last anchor kept outside the database, and
+        anchor the head when both agree (hmi.security.anchor)."""
+        result = self.audit.verify()
+        if not result.ok or self.anchor is None:
+            return result
+        problem = self.anchor.problem(self.audit)
+        if problem:
+            return Verification(False, result.records, result.head, None, problem)
+        self.anchor.write(result.records, result.head, self.clock())
+        return result
 
     def export_audit(self, session: Session, path: Path, **filters: Any) -> int:
         """Write the matching records to a CSV file; needs ``audit.export``; audited."""
@@ -198,14 +254,21 @@ class SecurityService:
         action: str,
         password: str,
         reason: str,
+        *,
+        target: str,
         details: Mapping[str, object] | None = None,
     ) -> Signature:
-        """Sign a critical action: the acting user re-enters their password and gives a
-        reason; the record carries the signature's meaning. Failures count toward lockout."""
+        """Sign a critical action on one target: the acting user re-enters their password and
+        gives a reason; the `signature` record carries the meaning. The signature is good for
+        that action on that target, once, for SIGNATURE_LIFETIME_S, by that user; the service
+        that carries the action out redeems it and records the action itself. Failures count
+        toward lockout."""
         meaning = permission(action).signature
         if meaning is None:
             raise ValueError(f"{action}: is not an action that is signed")
-        self.authorize(session, action, details, reason)
+        if not str(target).strip():
+            raise ValueError(f"{action}: a signature needs the thing it signs for")
+        self.authorize(session, action, {**(details or {}), "target": target}, reason)
         if not reason.strip():
             raise ValueError(f"{action}: a signature needs a reason")
         now = self.clock()
@@ -217,17 +280,66 @@ class SecurityService:
             self._record_failure(user.name, "signature.failed", "locked")
             raise AccountLocked(user.name, user.locked_until)
         if not verify_password(self.hasher, user.password_hash, password):
-            self._wrong_password(user, now, "signature.failed", signing=action)
+            self.wrong_password(user, now, "signature.failed", signing=action)
             raise LoginFailed("Wrong password: not signed")
         record = self.audit.record(
             session,
-            action,
-            {**(details or {}), "signature": meaning, "signed_by": user.name},
+            "signature",
+            {
+                **(details or {}),
+                "for": action,
+                "target": target,
+                "meaning": meaning,
+                "signed_by": user.name,
+            },
             reason,
             apply=lambda: self.users.update(user.name, failed_attempts=0),
         )
         self.touch()
-        return Signature(user.name, user.role, action, meaning, reason, record.time, record.id)
+        token = secrets.token_hex(16)
+        signature = Signature(
+            user.name, user.role, action, target, meaning, reason, record.time, record.id, token
+        )
+        self._issued[token] = signature
+        return signature
+
+    def redeem(
+        self, signature: Signature | None, session: Session, action: str, target: str
+    ) -> Signature:
+        """Check `signature` for `action` on `target` by `session` and use it up. Raises
+        SignatureRefused (audited) unless this service issued exactly it, unused and in time."""
+        now = self.clock()
+        for token, issued in list(self._issued.items()):  # forget the expired ones
+            if now - issued.time > SIGNATURE_LIFETIME_S:
+                del self._issued[token]
+        problem = self._signature_problem(signature, session, action, target, now)
+        if problem:
+            details = {"for": action, "target": target, "why": problem, "outcome": "denied"}
+            try:
+                self.audit.record(session, "signature.refused", details)
+            except AuditError:
+                pass  # refused all the same
+            raise SignatureRefused(f"{action} on {target}: signature refused: {problem}")
+        assert signature is not None
+        del self._issued[signature.token]
+        return signature
+
+    def _signature_problem(
+        self, signature: Signature | None, session: Session, action: str, target: str, now: float
+    ) -> str:
+        if signature is None:
+            return "no signature given"
+        issued = self._issued.get(signature.token)
+        if issued is None:
+            used = now - signature.time <= SIGNATURE_LIFETIME_S
+            return "already used or not issued here" if used else "expired or not issued here"
+        if issued != signature:
+            return "altered after it was issued"
+        if signature.action != action or signature.target != target:
+            return f"it was given for {signature.action} on {signature.target}"
+        if signature.user.lower() != session.user.lower():
+            return f"it was given by {signature.user}, not by {session.user}"
+        return ""
 
     # ----- failures and lockout -----
     def _dummy(self) -> str:
@@ -240,7 +352,9 @@ class SecurityService:
             name[:64], Role.VIEWER.label, action, {"why": why, "outcome": "failed", **details}
         )
 
-    def _wrong_password(self, user: User, now: float, action: str, **details: object) -> None:
+    def wrong_password(self, user: User, now: float, action: str, **details: object) -> None:
+        """Count a wrong password for `user` (audited); lock at the limit and raise
+        AccountLocked then (logging the panel out if it is them)."""
         expired = 0 < user.locked_until <= now  # a lock that ran out starts a fresh count
         failed = (0 if expired else user.failed_attempts) + 1
         limit = self.settings.max_failed_attempts
@@ -267,4 +381,10 @@ def open_security(
 ) -> SecurityService:
     """The security service of `data_dir`'s store (its own connection, migrated)."""
     conn = connect(database_path(data_dir))
-    return SecurityService(UserStore(conn), AuditTrail(conn, clock), clock=clock, hasher=hasher)
+    return SecurityService(
+        UserStore(conn),
+        AuditTrail(conn, clock),
+        clock=clock,
+        hasher=hasher,
+        anchor=AuditAnchor(anchor_path(data_dir)),
+    )

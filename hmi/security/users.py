@@ -6,10 +6,22 @@ made inside `AuditTrail.append(apply=...)` commits with its audit record.
 
 from __future__ import annotations
 
+import logging
+import math
 import sqlite3
 from dataclasses import dataclass, fields, replace
 
 from hmi.core.roles import Role
+
+log = logging.getLogger(__name__)
+
+# Each setting's label, unit and allowed range: what the CLI and the Users screen refuse past.
+SETTING_LIMITS: dict[str, tuple[str, str, float, float]] = {
+    "max_failed_attempts": ("Failed logins before lockout", "", 1, 20),
+    "lockout_s": ("Lockout time", "s", 10.0, 86_400.0),
+    "auto_logout_s": ("Automatic logout after (0: never)", "s", 0.0, 86_400.0),
+    "password_min_length": ("Minimum password length", "characters", 6, 64),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +55,25 @@ class SecuritySettings:
     password_min_length: int = 8
 
     def changed(self, **values: str | float | int) -> SecuritySettings:
-        """A copy with `values` (strings from the CLI allowed) converted and checked."""
+        """A copy with `values` (strings from the CLI allowed) converted and checked: each
+        must be a finite number in its allowed range (SETTING_LIMITS)."""
         types = {f.name: f.type for f in fields(self)}
         converted: dict[str, float | int] = {}
         for key, value in values.items():
             if key not in types:
                 raise KeyError(f"unknown setting {key!r}; one of {', '.join(types)}")
-            number = int(value) if types[key] == "int" else float(value)
-            if number < 0 or (key in ("max_failed_attempts", "password_min_length") and not number):
-                raise ValueError(f"{key}: {value!r} must be positive")
+            label, unit, low, high = SETTING_LIMITS[key]
+            allowed = f"allowed {low:g} to {high:g} {unit}".rstrip()
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{label}: {value!r} is not a number ({allowed})") from None
+            if not math.isfinite(number) or not low <= number <= high:
+                raise ValueError(f"{label}: {value} is out of range ({allowed})")
+            if types[key] == "int":
+                if number != int(number):
+                    raise ValueError(f"{label}: {value} is not a whole number ({allowed})")
+                number = int(number)
             converted[key] = number
         return replace(self, **converted)
 
@@ -119,8 +141,15 @@ class UserStore:
     # ----- settings -----
     def settings(self) -> SecuritySettings:
         rows = dict(self.conn.execute("SELECT key, value FROM security_settings").fetchall())
-        known = {f.name for f in fields(SecuritySettings)}
-        return SecuritySettings().changed(**{k: v for k, v in rows.items() if k in known})
+        settings = SecuritySettings()
+        for key, value in rows.items():
+            if key not in SETTING_LIMITS:
+                continue
+            try:
+                settings = settings.changed(**{key: value})
+            except ValueError as exc:  # stored before values were checked: keep the default
+                log.warning("security setting ignored, default kept: %s", exc)
+        return settings
 
     def save_settings(self, settings: SecuritySettings) -> None:
         for f in fields(settings):

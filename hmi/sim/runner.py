@@ -51,12 +51,12 @@ def profile_config(scenario: Scenario) -> ProfileConfig:
     return ProfileConfig(
         profile=ProfileSection(name=f"scenario: {scenario.scenario.name}", driver="emulated"),
         startup=StartupSection(
-            recipe_name=scenario.scenario.name,
+            recipe_name=recipe.name or scenario.scenario.name,
             areal_mass_target_mg_cm2=recipe.areal_mass_mg_cm2,
             line_speed_sp_m_min=recipe.line_speed_m_min,
             web_width_mm=recipe.width_mm,
             running=True,
-            formulation=material.fractions,
+            formulation=recipe.formulation or material.fractions,
         ),
         line=line,
         emulated=EmulatedSection(

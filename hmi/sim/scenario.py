@@ -10,10 +10,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from hmi.core.tags import tag
 from hmi.core.toml_files import dotted, parse_model, read_text
+from hmi.hardware.config import checked_formulation
+from hmi.recipes.io import RecipeFileError, load_recipe_file
+from hmi.plant.equipment_check import checked_equipment
 
 
 class ScenarioError(ValueError):
@@ -21,7 +31,7 @@ class ScenarioError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _range(name: str) -> dict[str, float]:
@@ -40,11 +50,51 @@ class ScenarioSection(_Strict):
 
 
 class RecipeSection(_Strict):
+    """Inline, or `file = "../recipes/x.json"` (relative to the scenario) naming a recipe file
+    whose values fill this section."""
+
+    name: str = ""
     material: Literal["LFP", "NMC", "graphite"] = "LFP"
     areal_mass_mg_cm2: float = Field(**_range("areal_mass_target_mg_cm2"))
     width_mm: float = Field(default=1000.0, **_range("web_width_mm"))
     line_speed_m_min: float = Field(gt=0, le=tag("line_speed_sp_m_min").high)
     tolerance_pct: float = Field(default=1.5, gt=0, le=20)
+    formulation: dict[str, float] | None = None  # None: the material's own
+    file: str | None = None  # the recipe file it came from (kept for the report)
+
+    @field_validator("formulation")
+    @classmethod
+    def _check_formulation(cls, fractions: dict[str, float] | None) -> dict[str, float] | None:
+        return None if fractions is None else checked_formulation(fractions)
+
+
+def _recipe_from_file(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Replace `[recipe] file = ...` by the values of that recipe file."""
+    section = raw.get("recipe")
+    if not isinstance(section, dict) or "file" not in section:
+        return raw
+    extra = set(section) - {"file"}
+    if extra:
+        raise ValueError(f"recipe: a recipe named by file takes no other fields ({sorted(extra)})")
+    name = section["file"]
+    if not isinstance(name, str):
+        raise ValueError("recipe.file: must be the path of a recipe JSON file")
+    try:
+        recipe = load_recipe_file(base / name)
+    except RecipeFileError as exc:
+        raise ValueError(f"recipe.file: {exc}") from None
+    return raw | {
+        "recipe": {
+            "name": recipe.name,
+            "material": recipe.material,
+            "areal_mass_mg_cm2": recipe.areal_mass_target_mg_cm2,
+            "width_mm": recipe.web_width_mm,
+            "line_speed_m_min": recipe.line_speed_m_min,
+            "tolerance_pct": recipe.areal_mass_tolerance_pct,
+            "formulation": recipe.formulation,
+            "file": name,
+        }
+    }
 
 
 class _Event(_Strict):
@@ -149,6 +199,12 @@ class Scenario(_Strict):
     equipment: dict[str, float] = Field(default_factory=dict)  # plant equipment overrides
     events: tuple[Event, ...] = ()
 
+    @field_validator("equipment")
+    @classmethod
+    def _check_equipment(cls, values: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        recipe = info.data.get("recipe")
+        return checked_equipment(values, {"width_mm": recipe.width_mm} if recipe else None)
+
     @model_validator(mode="after")
     def _check_times(self) -> Scenario:
         s = self.scenario
@@ -171,14 +227,24 @@ def _locate(loc: Sequence[Any], raw: dict[str, Any]) -> str:
     if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
         events = raw.get("events") if isinstance(raw.get("events"), list) else []
         index = loc[1]
-        kind = events[index].get("type", "?") if index < len(events) else "?"
+        event = events[index] if 0 <= index < len(events) else None
+        kind = event.get("type", "?") if isinstance(event, dict) else "?"
         rest = [str(p) for p in loc[3:]]
         return f"events[{index}] (type={kind})" + (f": {'.'.join(rest)}" if rest else "")
     return dotted(loc)
 
 
 def parse_scenario(text: str, path: Path) -> Scenario:
-    return parse_model(text, path, Scenario, ScenarioError, "scenario", _locate)
+    base = Path(path).parent
+    return parse_model(
+        text,
+        path,
+        Scenario,
+        ScenarioError,
+        "scenario",
+        _locate,
+        lambda raw: _recipe_from_file(raw, base),
+    )
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -244,7 +244,9 @@ class AlarmsScreen(Screen):
             self.context.notify("Out of service: select one alarm (needs a login)", True)
             return None
         name = chosen[0].name
-        dialog = signature_dialog(security, Action.ALARM_OUT_OF_SERVICE, {"alarm": name}, self)
+        dialog = signature_dialog(
+            security, Action.ALARM_OUT_OF_SERVICE, name, {"alarm": name}, self
+        )
         dialog.accepted.connect(
             lambda: self._act(
                 "Out of service",

@@ -68,17 +68,21 @@ def first_run_dialog(security: SecurityService, parent: QWidget | None = None) -
 def signature_dialog(
     security: SecurityService,
     action: str,
+    target: str,
     details: Mapping[str, object] | None = None,
     parent: QWidget | None = None,
 ) -> TouchFormDialog:
-    """Sign a critical action: reason and password again; `result_value` is the Signature."""
+    """Sign a critical action on `target`: reason and password again; `result_value` is the
+    Signature, good once for that action on that target."""
     session = security.current
     meaning = permission(action).signature or ""
     return TouchFormDialog(
         "Electronic signature",
         [Field("reason", "Reason"), Field("password", "Password", secret=True)],
-        lambda v: security.sign(session, action, v["password"], v["reason"], details),
-        info=f"{meaning}.\nSigned by {session.user} ({session.role.label}) for {action}.",
+        lambda v: security.sign(
+            session, action, v["password"], v["reason"], target=target, details=details
+        ),
+        info=f"{meaning}.\nSigned by {session.user} ({session.role.label}) for {target}.",
         primary="Sign",
         parent=parent,
     )

@@ -6,7 +6,7 @@ import pytest
 
 from hmi.runtime.commands import AcknowledgeAlarms, SetAlarmInService, ShelveAlarm
 from hmi.runtime.service import LineService
-from hmi.security import PermissionDenied
+from hmi.security import PermissionDenied, SignatureRefused
 from hmi.security.permissions import Action
 from tests.security.fakes import PASSWORD
 from tests.ui.fakes import FakeRuntime, make_snapshot
@@ -15,7 +15,7 @@ from tests.ui.fakes import FakeRuntime, make_snapshot
 @pytest.fixture
 def panel(security, people):
     runtime = FakeRuntime(make_snapshot())
-    return runtime, LineService(runtime, security, audit=security.audit)
+    return runtime, LineService(runtime, security, audit=security.audit, signatures=security)
 
 
 def test_a_viewer_may_not_acknowledge_and_the_refusal_is_recorded(security, panel):
@@ -59,14 +59,14 @@ def test_shelving_needs_a_supervisor_and_a_reason(security, panel):
 def test_out_of_service_needs_the_acting_supervisors_signature(security, panel):
     runtime, line = panel
     security.login("supervisor1", PASSWORD)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(SignatureRefused, match="no signature given"):
         line.set_alarm_in_service("bank_low", False, None)
     signature = security.sign(
         security.current,
         Action.ALARM_OUT_OF_SERVICE,
         PASSWORD,
         "probe replaced",
-        {"alarm": "bank_low"},
+        target="bank_low",
     )
     line.set_alarm_in_service("bank_low", False, signature)
     assert runtime.commands == [
@@ -74,6 +74,7 @@ def test_out_of_service_needs_the_acting_supervisors_signature(security, panel):
     ]
     record = security.audit.records()[-1]
     assert record.action == "alarm.out_of_service" and record.data["signed_by"] == "supervisor1"
+    assert record.data["signature_record"] == signature.record_id
     line.set_alarm_in_service("bank_low", True, None, "probe back")
     assert runtime.commands[-1] == SetAlarmInService("bank_low", True, "probe back", "supervisor1")
 

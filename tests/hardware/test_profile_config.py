@@ -55,5 +55,44 @@ def test_unknown_equipment_override_is_named():
     from hmi.hardware.config import build_profile
 
     text = "[profile]\nname='x'\ndriver='emulated'\n[emulated.equipment]\nroll_colour=3\n"
-    with pytest.raises(ProfileError, match="emulated.equipment: unknown field.*roll_colour"):
+    with pytest.raises(ProfileError, match="emulated.equipment.roll_colour: unknown field"):
         build_profile(parse_profile(text, Path("p.toml")))
+
+
+# ----- issue 9, item 5: nonsense configuration never reaches the outputs -----
+NONSENSE = {
+    "negative fractions": (
+        "[startup]\nformulation = { active = 1.5, carbon = -0.3, binder = -0.2 }\n",
+        "startup.formulation: active fraction 1.5 is out of range (allowed 0.001 to 1)",
+    ),
+    "nan fraction": (
+        "[startup]\nformulation = { active = nan, carbon = 0.5, binder = 0.5 }\n",
+        "startup.formulation.active: Input should be a finite number",
+    ),
+    "fractions not summing to 1": (
+        "[startup]\nformulation = { active = 0.9, carbon = 0.03, binder = 0.02 }\n",
+        "the fractions sum to 0.95; they must sum to 1",
+    ),
+    "absurd ambient": (
+        "[emulated.equipment]\nambient_temperature_c = 1e308\n",
+        "emulated.equipment.ambient_temperature_c: 1e+308 is out of range (allowed -20 to 50 °C)",
+    ),
+    "zero roll diameter": (
+        "[emulated.equipment]\nroll_diameter_mm = 0\n",
+        "emulated.equipment.roll_diameter_mm: 0 is out of range (allowed 100 to 2000 mm)",
+    ),
+    "inconsistent edge zones": (
+        "[emulated.equipment]\ngauge_zones = 4\ngauge_edge_zones = 3\n",
+        "gauge_edge_zones must be in [1, gauge_zones / 2]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NONSENSE, ids=list(NONSENSE))
+def test_nonsense_configuration_is_refused_with_field_range_and_value(case, tmp_path):
+    body, message = NONSENSE[case]
+    path = tmp_path / "p.toml"
+    path.write_text("[profile]\nname = 'x'\ndriver = 'emulated'\n" + body, encoding="utf-8")
+    with pytest.raises(ProfileError) as refused:
+        load_profile(path)
+    assert message in str(refused.value) and str(path) in str(refused.value)

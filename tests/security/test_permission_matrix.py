@@ -64,9 +64,11 @@ def calls(
         "users.manage": lambda: security.accounts.add(session, "new1", OP, PASSWORD),
         "audit.view": lambda: security.audit_records(session),
         "audit.export": lambda: security.export_audit(session, tmp_path / "a.csv"),
-        "recipe.approve": lambda: security.sign(session, "recipe.approve", PASSWORD, "ok"),
+        "recipe.approve": lambda: security.sign(
+            session, "recipe.approve", PASSWORD, "ok", target="LFP@1"
+        ),
         "alarm.out_of_service": lambda: security.sign(
-            session, "alarm.out_of_service", PASSWORD, "sensor replaced"
+            session, "alarm.out_of_service", PASSWORD, "sensor replaced", target="bank_low"
         ),
     }
     for name in TAGS:

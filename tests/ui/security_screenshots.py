@@ -96,7 +96,9 @@ def main(argv: list[str]) -> int:
     shot(window, "operator")
 
     security.login("sam", PASSWORD)
-    signature = signature_dialog(security, "recipe.approve", {"recipe": "LFP 30"}, window)
+    signature = signature_dialog(
+        security, "recipe.approve", "LFP 30@1", {"recipe": "LFP 30"}, window
+    )
     signature.open()
     signature.type_into("reason", "trial run passed")
     shot(signature, "signature")

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from hmi.core.roles import Role
 from hmi.runtime.service import LineService
 from hmi.security import Signature, make_hasher, open_security
+from hmi.security.service import WRONG
 from tests.security.fakes import ADMIN, PASSWORD, FakeClock
 from tests.ui.fakes import FakeRuntime
 
@@ -129,7 +130,7 @@ def test_log_in_through_the_dialog_change_a_setpoint_and_find_the_audit_record(q
 def test_a_wrong_password_is_shown_and_cleared_and_audited(qtbot, panel):
     dialog = log_in(qtbot, panel, "ann", "guess-123")
     assert dialog.isVisible()
-    assert dialog.error.text() == "Wrong user name or password"
+    assert dialog.error.text() == WRONG
     assert dialog.fields["password"].text() == "" and dialog.fields["user"].text() == "ann"
     assert panel.security.current.role is Role.VIEWER
     assert panel.security.audit.records()[-1].action == "session.login_failed"
@@ -272,7 +273,9 @@ def test_signature_dialog_signs_with_password_and_reason(qtbot, panel):
     from hmi.ui.login import signature_dialog
 
     log_in(qtbot, panel, "sam")
-    dialog = signature_dialog(panel.security, "recipe.approve", {"recipe": "LFP 30"}, panel.window)
+    dialog = signature_dialog(
+        panel.security, "recipe.approve", "LFP 30@1", {"recipe": "LFP 30"}, panel.window
+    )
     dialog.open()
     assert "Approval:" in dialog.info.text()
     tap(qtbot, dialog, "reason", "trial passed")
@@ -283,8 +286,9 @@ def test_signature_dialog_signs_with_password_and_reason(qtbot, panel):
     qtbot.mouseClick(dialog.ok_button, LEFT)
     assert isinstance(dialog.result_value, Signature)
     record = panel.security.audit.records()[-1]
-    assert record.action == "recipe.approve" and record.reason == "trial passed"
-    assert record.data["signature"].startswith("Approval:") and record.data["recipe"] == "LFP 30"
+    assert record.action == "signature" and record.reason == "trial passed"
+    assert record.data["for"] == "recipe.approve" and record.data["target"] == "LFP 30@1"
+    assert record.data["meaning"].startswith("Approval:") and record.data["recipe"] == "LFP 30"
 
 
 def test_keyboard_types_capitals_and_symbols(qtbot, panel):

@@ -22,8 +22,8 @@ from pydantic import (
 from hmi.core.tags import tag
 from hmi.core.toml_files import dotted, parse_model, read_text
 from hmi.hardware.config import checked_formulation
-from hmi.recipes.io import RecipeFileError, load_recipe_file
 from hmi.plant.equipment_check import checked_equipment
+from hmi.recipes.io import RecipeFileError, load_recipe_file
 
 
 class ScenarioError(ValueError):

@@ -32,6 +32,7 @@ EXPECTED: dict[str, Role] = {
     "tuning.edit": ENG,
     "fault.inject": ENG,
     "recipe.approve": SUP,
+    "recipe.obsolete": SUP,
     "alarm.shelve": SUP,
     "alarm.out_of_service": SUP,
     "audit.export": SUP,

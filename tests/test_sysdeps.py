@@ -4,7 +4,12 @@ installed as root, or the exact apt-get line is printed and the run stops."""
 from __future__ import annotations
 
 import io
+import re
+import shutil
 import subprocess
+from pathlib import Path
+
+import pytest
 
 from hmi import sysdeps
 
@@ -81,3 +86,31 @@ def test_a_failed_install_stops_with_the_line():
         out=out,
     )
     assert code == 1 and "libgl1" in out.getvalue()
+
+
+# Always there on Debian/Ubuntu (Priority: required) or part of the C/C++ runtime.
+BASE = {
+    "ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libgcc_s.so.1", "libstdc++.so.6",
+    "libz.so.1", "libzstd.so.1",
+}  # fmt: skip
+
+
+@pytest.mark.skipif(not shutil.which("readelf"), reason="needs readelf (binutils)")
+def test_the_table_covers_what_the_installed_qt_plugins_need():
+    """readelf on the wheel's xcb/offscreen plugins and Qt libraries: every library they need
+    and the wheel does not ship is in QT_LIBRARIES (or in every base system)."""
+    import PySide6
+
+    qt = Path(PySide6.__file__).parent / "Qt"
+    files = [
+        *qt.glob("plugins/platforms/libq[xo]*.so"),
+        *qt.glob("plugins/xcbglintegrations/*.so"),
+        *(qt / "lib" / f"libQt6{m}.so.6" for m in ("Core", "Gui", "Widgets", "XcbQpa", "DBus")),
+    ]
+    needed: set[str] = set()
+    for file in files:
+        out = subprocess.run(["readelf", "-d", str(file)], capture_output=True, text=True).stdout
+        needed |= set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", out))
+    shipped = {p.name for p in (qt / "lib").iterdir()}
+    assert needed, "readelf found nothing: the check would pass vacuously"
+    assert needed - shipped - BASE - set(sysdeps.QT_LIBRARIES) == set()

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-control screenshot clean
+.PHONY: run test lint bench bench-control screenshot clean package-linux package-windows package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +20,19 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
+# Qt's system libraries (X11, OpenGL, fonts): installed as root, else the apt-get line is shown.
 run: $(STAMP_RUN)
+	$(BIN)/python -m hmi.sysdeps --install
 	$(BIN)/hmi $(ARGS)
 
 test: $(STAMP_TEST)
-	$(BIN)/ruff check hmi tests benchmarks
-	$(BIN)/ruff format --check hmi tests benchmarks
+	$(BIN)/ruff check hmi tests benchmarks packaging
+	$(BIN)/ruff format --check hmi tests benchmarks packaging
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff format hmi tests benchmarks
-	$(BIN)/ruff check --fix hmi tests benchmarks
+	$(BIN)/ruff format hmi tests benchmarks packaging
+	$(BIN)/ruff check --fix hmi tests benchmarks packaging
 
 bench: $(STAMP_TEST)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
@@ -47,3 +49,21 @@ screenshot: $(STAMP_RUN)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache bench-results
+
+# ----- installers (slow; not part of make test). Build trees under $(HMI_BUILD_ROOT). -----
+HMI_BUILD_ROOT ?= /tmp/hmi-build
+export HMI_BUILD_ROOT
+STAMP_PACKAGE := $(VENV)/.installed-package
+
+$(STAMP_PACKAGE): pyproject.toml $(STAMP_RUN)
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $@
+
+package-linux: $(STAMP_PACKAGE)
+	bash packaging/build-linux.sh
+
+package-windows: $(STAMP_PACKAGE)
+	bash packaging/build-windows.sh
+
+package-check:
+	bash packaging/check-linux.sh

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hmi import __version__
 from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
 from hmi.core.tags import TagKind, names
@@ -125,6 +124,19 @@ def build_stack(
     return Stack(config, profile, runtime, service, security, data_dir, recipes, closers)
 
 
+class _VersionAction(argparse.Action):
+    """--version, computed when asked for (the build commit may need git)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # noqa: ANN001
+        from hmi.core.about import version_text
+
+        print(version_text())
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hmi",
@@ -133,7 +145,9 @@ def _parser() -> argparse.ArgumentParser:
             "operator window on the hardware profile (the emulated line by default)."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the version and build commit, then exit"
+    )
     parser.add_argument(
         "--profile",
         metavar="FILE",
@@ -160,6 +174,11 @@ def _parser() -> argparse.ArgumentParser:
         help="control loop period in ms (default: %(default)s, i.e. 100 Hz)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (panel use)")
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="kiosk panel: full screen, frameless; closing needs an Administrator's login",
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",

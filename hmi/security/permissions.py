@@ -40,6 +40,7 @@ class Action(StrEnum):
     AUDIT_EXPORT = "audit.export"
     USERS_MANAGE = "users.manage"
     PROFILES_MANAGE = "profiles.manage"
+    PANEL_EXIT = "panel.exit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ BASE: Mapping[str, Permission] = {
     Action.AUDIT_EXPORT: Permission(at_least(_SUP), "export the audit trail"),
     Action.USERS_MANAGE: Permission(at_least(_ADM), "manage users and security settings"),
     Action.PROFILES_MANAGE: Permission(at_least(_ADM), "manage hardware profiles"),
+    Action.PANEL_EXIT: Permission(at_least(_ADM), "leave the kiosk panel"),
 }
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from hmi.ui.alarm_models import ActiveFilter, ActiveModel, JournalModel
 from hmi.ui.keypad import error_text
 from hmi.ui.login import signature_dialog
 from hmi.ui.picker import ChoicePicker
+from hmi.ui.save_dialog import ask_save_path
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.theme import PRIORITY_LABELS
 from hmi.ui.touchform import Field, TouchFormDialog
@@ -289,11 +289,7 @@ class AlarmsScreen(Screen):
 
     def ask_export(self) -> None:
         name = f"alarms-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export alarm journal", str(Path.home() / name), "CSV (*.csv)"
-        )
-        if path:
-            self.export_to(Path(path))
+        ask_save_path(self, "Export alarm journal", name, self.export_to)
 
     def export_to(self, path: Path) -> int | None:
         journal = self.service.journal

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from hmi.hardware import ProfileConfig
 from hmi.runtime.loop import Runtime
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService
@@ -23,6 +24,8 @@ class Stack(Protocol):
     runtime: Runtime
     service: LineService
     security: SecurityService
+    config: ProfileConfig
+    data_dir: Path
 
     def close(self) -> None: ...
 
@@ -57,18 +60,37 @@ def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from hmi.ui.about import AboutInfo
+    from hmi.ui.kiosk import Kiosk
     from hmi.ui.main_window import MainWindow
     from hmi.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
-    window = MainWindow(
-        stack.service, stack.runtime.trend, security=stack.security, recipes=stack.recipes
+    kiosk_mode = bool(getattr(args, "kiosk", False))
+    about = AboutInfo(
+        data_dir=stack.data_dir,
+        profile_name=stack.config.profile.name,
+        profile_path=Path(args.profile).resolve() if getattr(args, "profile", None) else None,
+        kiosk=kiosk_mode,
+        leave_panel=lambda: kiosk.request_exit() if kiosk is not None else None,
     )
+    window = MainWindow(
+        stack.service,
+        stack.runtime.trend,
+        security=stack.security,
+        recipes=stack.recipes,
+        about=about,
+    )
+    kiosk = Kiosk(window, stack.security) if kiosk_mode else None
+    window.kiosk = kiosk  # type: ignore[attr-defined]
     window.resize(1280, 800)
     if args.screen:
         window.show_screen(args.screen)
-    window.showFullScreen() if args.fullscreen else window.show()
+    if kiosk is not None:
+        kiosk.show()
+    else:
+        window.showFullScreen() if args.fullscreen else window.show()
     if not (args.self_test or args.screenshot) and stack.security.needs_first_admin():
         QTimer.singleShot(0, window.open_login)
     return window

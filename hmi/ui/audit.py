@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from hmi.security.export import local_time, summary
 from hmi.ui.access import bind
 from hmi.ui.keypad import error_text
 from hmi.ui.picker import ChoicePicker
+from hmi.ui.save_dialog import ask_save_path
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.theme import DEVIATION, set_state
 from hmi.ui.widgets import add_touch_button
@@ -74,15 +74,21 @@ class AuditScreen(Screen):
         self.period_filter.set_items(list(PERIODS))
         self.period_filter.choose("Last 7 days")
         row.addStretch(1)
-        self.refresh_button = self._button(row, "Refresh", self.reload)
-        self.verify_button = self._button(row, "Verify chain", self.verify)
-        self.export_button = self._button(row, "Export CSV", self.ask_export)
-        bind(self.export_button, Action.AUDIT_EXPORT)
         layout.addWidget(bar)
 
+        # The status and the commands share a row: filters and buttons in one row would make
+        # the screen wider than a 1024 px panel.
+        actions = QHBoxLayout()
+        actions.setSpacing(10)
         self.status = QLabel("")
         self.status.setObjectName("auditStatus")
-        layout.addWidget(self.status)
+        self.status.setWordWrap(True)
+        actions.addWidget(self.status, 1)
+        self.refresh_button = self._button(actions, "Refresh", self.reload)
+        self.verify_button = self._button(actions, "Verify chain", self.verify)
+        self.export_button = self._button(actions, "Export CSV", self.ask_export)
+        bind(self.export_button, Action.AUDIT_EXPORT)
+        layout.addLayout(actions)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("auditTable")
@@ -176,11 +182,7 @@ class AuditScreen(Screen):
 
     def ask_export(self) -> None:
         name = f"audit-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export audit trail", str(Path.home() / name), "CSV (*.csv)"
-        )
-        if path:
-            self.export_to(Path(path))
+        ask_save_path(self, "Export audit trail", name, self.export_to)
 
     def export_to(self, path: Path) -> int | None:
         try:

@@ -22,6 +22,7 @@ from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
 from hmi.security import SecurityService, Session
+from hmi.ui.about import AboutInfo, AboutScreen
 from hmi.ui.access import ActivityFilter, apply_session, requirement
 from hmi.ui.alarms import AlarmsScreen
 from hmi.ui.audit import AuditScreen
@@ -45,6 +46,7 @@ SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Trends", TrendsScreen),
     ("Audit", AuditScreen),
     ("Users", UsersScreen),
+    ("About", AboutScreen),
 )
 FRAME_INTERVAL_MS = 40  # ~25 Hz
 
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         recipes: RecipeService | None = None,
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
+        about: AboutInfo | None = None,
     ) -> None:
         """`security`: the panel's security service (login, Audit and Users screens,
         auto-logout). Without it the window acts as `service`'s session, with no login."""
@@ -78,7 +81,7 @@ class MainWindow(QMainWindow):
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
-        context = ScreenContext(service, trend, self.notify, security, recipes)
+        context = ScreenContext(service, trend, self.notify, security, recipes, about)
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:
             if security is None and getattr(factory, "needs_security", False):

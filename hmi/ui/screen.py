@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -14,17 +15,22 @@ from hmi.runtime.trend import TrendBuffer
 from hmi.security import SecurityService
 from hmi.ui.widgets import Notify
 
+if TYPE_CHECKING:
+    from hmi.ui.about import AboutInfo
+
 
 @dataclass(frozen=True)
 class ScreenContext:
     """What a screen may use: the service to act, the trend buffer to plot, a status line,
-    and the security service (None in a window built without access control)."""
+    the security service (None in a window built without access control), and what the
+    About screen shows."""
 
     service: LineService
     trend: TrendBuffer
     notify: Notify  # (message, is_error) -> shown in the status line
     security: SecurityService | None = None
     recipes: RecipeService | None = None  # the recipe workflow (None: no Recipes screen)
+    about: AboutInfo | None = None
 
 
 class Screen(QWidget):

@@ -38,6 +38,7 @@ EXPECTED: dict[str, Role] = {
     "audit.export": SUP,
     "users.manage": ADM,
     "profiles.manage": ADM,
+    "panel.exit": ADM,  # leave the kiosk panel
     # per tag: the registry's write_role
     "setpoint.write.areal_mass_target_mg_cm2": OP,
     "setpoint.write.line_speed_sp_m_min": OP,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hmi.core.tags import TagRangeError, tag
 from hmi.core.toml_files import parse_model, read_text
+from hmi.hardware import drivers
 from hmi.hardware.base import HardwareProfile
 
 
@@ -22,7 +23,14 @@ class _Strict(BaseModel):
 
 class ProfileSection(_Strict):
     name: str = Field(min_length=1)
-    driver: Literal["emulated"]  # modbus-rtu, modbus-tcp and opc-ua drivers come later
+    driver: str  # a name of hmi/hardware/drivers.py's registry
+
+    @field_validator("driver")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in drivers.DRIVERS:
+            raise ValueError(f"no driver {value!r}; known: {', '.join(sorted(drivers.DRIVERS))}")
+        return value
 
 
 class StartupSection(_Strict):
@@ -64,10 +72,40 @@ class EmulatedSection(_Strict):
 
 
 class ProfileConfig(_Strict):
+    """The sections every profile has; further sections belong to the driver and are
+    validated by the driver's settings model (see `driver_settings`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     profile: ProfileSection
     startup: StartupSection = StartupSection()
     line: LineSection = LineSection()
+    # the plant the emulated driver runs in-process, and the PLC simulator behind a fieldbus
     emulated: EmulatedSection = EmulatedSection()
+
+
+def driver_settings(config: ProfileConfig, path: Path | str = "profile") -> Any:
+    """The driver's own sections, validated by its settings model (None if it has none).
+    Raises ProfileError naming the file and each field."""
+    entry = drivers.entry(config.profile.driver)
+    extra = dict(config.model_extra or {})
+    if entry.settings is None:
+        if extra:
+            raise ProfileError(
+                f"{path}: driver {config.profile.driver!r} has no section(s) "
+                f"{', '.join(sorted(extra))}"
+            )
+        return None
+    model = drivers.load(entry.settings)
+    try:
+        return model.model_validate(extra)
+    except ValidationError as exc:
+        lines = [f"{path}: invalid {config.profile.driver} settings"]
+        for item in exc.errors():
+            where = ".".join(str(p) for p in item["loc"])
+            message = str(item["msg"]).removeprefix("Value error, ")
+            lines.append(f"  {where}: {message}" if where else f"  {message}")
+        raise ProfileError("\n".join(lines)) from None
 
 
 STARTUP_SETPOINTS = (
@@ -91,6 +129,7 @@ def parse_profile(text: str, path: Path) -> ProfileConfig:
             tag(name).check(getattr(config.startup, name))
         except TagRangeError as exc:
             raise ProfileError(f"{path}: startup.{exc}") from None
+    driver_settings(config, path)  # refuse a bad tag map at load time, not at connect
     return config
 
 
@@ -99,9 +138,8 @@ def load_profile(path: Path) -> ProfileConfig:
 
 
 def build_profile(config: ProfileConfig) -> HardwareProfile:
-    """Instantiate the driver a profile names."""
-    if config.profile.driver == "emulated":
-        from hmi.hardware.emulated import EmulatedProfile
-
-        return EmulatedProfile(config)
-    raise ProfileError(f"profile.driver: no driver named {config.profile.driver!r}")
+    """Instantiate the driver a profile names, through the driver registry."""
+    entry = drivers.entry(config.profile.driver)
+    factory = drivers.load(entry.factory)
+    settings = driver_settings(config)
+    return factory(config) if settings is None else factory(config, settings)

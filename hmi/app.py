@@ -24,6 +24,8 @@ from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
 from hmi.security.cli import add_parsers as add_security_parsers
 from hmi.security.cli import run as run_security_command
+from hmi.sim.plc_cli import add_parsers as add_plc_parsers
+from hmi.sim.plc_cli import run as run_plc_command
 
 APP_NAME = "dry-electrode-hmi"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -198,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     add_security_parsers(commands)
+    add_plc_parsers(commands)
     return parser
 
 
@@ -225,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "sim":
         return _sim_run(args)
+    if args.command == "plc":
+        return run_plc_command(args)
     if args.command in ("users", "audit"):
         return run_security_command(args, resolve_data_dir(args.data_dir))
     if args.period_ms <= 0 or args.period_ms > 1000:

@@ -77,7 +77,9 @@ def test_a_scale_the_raw_type_cannot_hold_is_refused_with_the_range():
     )
     with pytest.raises(ProfileError) as err:
         parse_profile(text, Path("rtu.toml"))
-    assert "tags.gap_os_um.scale: 0 to 1000 µm needs raw 0 to 1e+06, beyond uint16" in str(err.value)
+    assert "tags.gap_os_um.scale: 0 to 1000 µm needs raw 0 to 1e+06, beyond uint16" in str(
+        err.value
+    )
 
 
 def test_an_unknown_driver_is_refused_listing_the_known_ones():

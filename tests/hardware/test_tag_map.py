@@ -33,7 +33,8 @@ def _edited(path: Path, old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("areal_mass_mg_cm2 = {", "areal_mass_gsm = {", "tags.areal_mass_gsm: 'areal_mass_gsm' is not a tag"),
+        ("areal_mass_mg_cm2 = {", "areal_mass_gsm = {",
+         "tags.areal_mass_gsm: 'areal_mass_gsm' is not a tag"),
         (
             'gap_os_sp_um = { table = "holding_register"',
             'gap_os_sp_um = { table = "input_register"',
@@ -58,7 +59,8 @@ def _edited(path: Path, old: str, new: str) -> str:
         ("port = 5020", "port = 99999", "link.port: Input should be less than or equal to 65535"),
         ('hmi_watchdog = { table = "holding_register", address = 0 }',
          'hmi_watchdog = { table = "holding_register", address = 10 }',
-         "heartbeat.hmi_watchdog.address: holding_register 10 is already used by tags.gap_os_sp_um"),
+         "heartbeat.hmi_watchdog.address: holding_register 10 is already used by "
+         "tags.gap_os_sp_um"),
     ],
 )  # fmt: skip
 def test_bad_tag_maps_are_refused_naming_file_and_field(old, new, message):

@@ -110,6 +110,7 @@ class LinkDiagnostics:
     reconnects: int
     comm_losses: int
     safe_state_active: bool
+    restart_interlock: bool  # the line waits for an operator's Stop then Start
     plc_heartbeat: float
     rows: tuple[IoRow, ...]
 
@@ -152,6 +153,9 @@ class FieldbusProfile(HardwareProfile):
         self._forced: dict[str, float] = {}
         self._sent: dict[str, tuple[float, float]] = {}  # tag -> value, t
         self._watchdog = 0
+        # after a lost link the line stays in its safe run state until the operator stops and
+        # starts again: a link that comes back never restarts a line by itself
+        self._restart_interlock = False
         self._lost: str | None = "not connected yet"
         self._state = "connecting"
         self._rtt: deque[float] = deque(maxlen=2000)
@@ -205,10 +209,13 @@ class FieldbusProfile(HardwareProfile):
     def write(self, outputs: Outputs) -> None:
         wanted = {k: float(v) for k, v in outputs.values.items() if k in self._points}
         with self._lock:
+            was_running = self._desired.get("line_run_cmd", 0.0) >= 0.5
             self._desired.update(wanted)
             self._watchdog = (self._watchdog + 1) & 0xFFFF
             if wanted.get("line_run_cmd", 0.0) >= 0.5:
                 self._forced.clear()  # a loop-check force never outlives a start
+                if not was_running:
+                    self._restart_interlock = False  # an explicit start
 
     # ----- commissioning (thread-safe; the service checks who and when) -----
     def force(self, tag: str, value: float) -> None:
@@ -248,7 +255,8 @@ class FieldbusProfile(HardwareProfile):
             self.name, self.driver, self.link.endpoint, self._state, lost or "",
             self._cycle_s * 1000.0, float(p50), float(p99), counts["requests"],
             counts["timeouts"], counts["retries"], counts["reconnects"], counts["losses"],
-            lost is not None and bool(self.safe_state), self._heartbeat, tuple(rows),
+            lost is not None and bool(self.safe_state), self._restart_interlock,
+            self._heartbeat, tuple(rows),
         )  # fmt: skip
 
     # ----- the I/O thread -----
@@ -276,6 +284,7 @@ class FieldbusProfile(HardwareProfile):
         with self._lock:
             if self._lost is None:
                 self._counts["losses"] += 1
+                self._restart_interlock = "line_run_cmd" in self.safe_state
             self._lost = reason
 
     def _run(self) -> None:
@@ -358,6 +367,8 @@ class FieldbusProfile(HardwareProfile):
         with self._lock:
             lost = self._lost is not None
             target = dict(self.safe_state) if lost else self._desired | self._forced
+            if self._restart_interlock and "line_run_cmd" in target:
+                target["line_run_cmd"] = self.safe_state["line_run_cmd"]
             watchdog = self._watchdog
         changed: dict[str, float] = {}
         for tag, value in target.items():

@@ -1,0 +1,118 @@
+"""Field faults over Modbus TCP on 127.0.0.1: the simulator killed -9, a frozen PLC (heartbeat
+stops while TCP stays up), a slow slave, a wrong unit id, garbage frames. Each ends as bad
+quality + the communication-loss alarm + the profile's safe state on the outputs, then the
+link comes back by itself; the control thread never waits on the wire."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from hmi.alarms.model import AlarmState
+from hmi.core.process import Quality
+from hmi.sim.plc import PlcSimulator
+from tests.hardware.fault_proxy import FaultProxy
+from tests.hardware.fieldbus_helpers import (
+    TCP_PROFILE,
+    free_port,
+    plc_process,
+    settings_for,
+    wait_until,
+)
+from tests.hardware.loop_helpers import comm_loss_alarm, hmi_loop, link_good
+
+# the control thread may spend at most this inside read()/write(): far below one request
+# timeout (0.1 s here), so a tick never waits for the wire
+NEVER_BLOCKS_S = 0.05
+
+
+def _lost(runtime, profile) -> bool:
+    snap = runtime.latest()
+    diagnostics = profile.diagnostics()
+    return (
+        snap is not None
+        and snap.quality.get("areal_mass_mg_cm2") == Quality.BAD
+        and comm_loss_alarm(runtime) is AlarmState.UNACK
+        and diagnostics.safe_state_active
+        and diagnostics.state == "lost"
+    )
+
+
+def _safe_outputs_on_the_wire(profile) -> bool:
+    rows = {r.tag: r for r in profile.diagnostics().rows}
+    return all(rows[t].value == v for t, v in profile.safe_state.items())
+
+
+def _recovered(runtime, profile) -> bool:
+    return link_good(runtime) and profile.diagnostics().state == "connected"
+
+
+def test_simulator_killed_then_restarted(tmp_path):
+    port = free_port()
+    config, settings = settings_for(TCP_PROFILE, port=port)
+    with hmi_loop(config, settings) as (runtime, profile, timer):
+        with plc_process(TCP_PROFILE, port) as plc:
+            wait_until(lambda: _recovered(runtime, profile), 10.0, "link up")
+            plc.send_signal(signal.SIGKILL)
+            plc.wait(5)
+            wait_until(lambda: _lost(runtime, profile), 3.0, "loss after kill -9")
+        reconnects = profile.diagnostics().reconnects
+        with plc_process(TCP_PROFILE, port):
+            wait_until(lambda: _recovered(runtime, profile), 10.0, "recovery after restart")
+            diagnostics = profile.diagnostics()
+            assert diagnostics.comm_losses >= 1 and diagnostics.reconnects > reconnects
+            wait_until(  # cleared, waiting for the operator's acknowledgement
+                lambda: comm_loss_alarm(runtime) is AlarmState.RTN_UNACK, 5.0, "alarm clears"
+            )
+            # the line came back stopped and stays so until the operator restarts it
+            assert diagnostics.restart_interlock
+            rows = {r.tag: r for r in profile.diagnostics().rows}
+            assert rows["line_run_cmd"].value == 0.0
+    assert timer.longest_s < NEVER_BLOCKS_S
+
+
+@pytest.fixture
+def plc_and_proxy():
+    port = free_port()
+    config, settings = settings_for(TCP_PROFILE, port=port)
+    plc = PlcSimulator(config, settings)
+    plc.start()
+    proxy = FaultProxy(port)
+    _, through_proxy = settings_for(TCP_PROFILE, port=proxy.port)
+    yield config, through_proxy, plc, proxy
+    proxy.close()
+    plc.stop()
+
+
+def test_frozen_plc_heartbeat_is_a_lost_link_while_tcp_stays_up(plc_and_proxy):
+    config, settings, plc, _ = plc_and_proxy
+    with hmi_loop(config, settings) as (runtime, profile, timer):
+        wait_until(lambda: _recovered(runtime, profile), 5.0, "link up")
+        plc.freeze_heartbeat = True
+        wait_until(lambda: _lost(runtime, profile), 3.0, "loss on a frozen heartbeat")
+        assert "heartbeat frozen" in profile.diagnostics().reason
+        # TCP is up: the safe state reaches the PLC (line stopped, feeders off)
+        wait_until(lambda: _safe_outputs_on_the_wire(profile), 2.0, "safe state written")
+        wait_until(lambda: not plc.plant.commands.run, 2.0, "the PLC got the stop")
+        assert plc.plant.commands.feeder_sp_kg_h["active"] == 0.0
+        plc.freeze_heartbeat = False
+        wait_until(lambda: _recovered(runtime, profile), 5.0, "recovery")
+    assert timer.longest_s < NEVER_BLOCKS_S
+
+
+@pytest.mark.parametrize("fault", ["slow", "wrong_unit", "garbage"])
+def test_slow_wrong_unit_and_garbage_end_in_loss_then_recover(plc_and_proxy, fault):
+    config, settings, plc, proxy = plc_and_proxy
+    with hmi_loop(config, settings) as (runtime, profile, timer):
+        wait_until(lambda: _recovered(runtime, profile), 5.0, "link up")
+        if fault == "slow":
+            plc.store.response_delay_s = 0.5  # five times the request timeout
+        else:
+            proxy.mode = fault
+        wait_until(lambda: _lost(runtime, profile), 3.0, f"loss on {fault}")
+        assert profile.diagnostics().timeouts + profile.diagnostics().retries > 0
+        plc.store.response_delay_s = 0.0
+        proxy.mode = "pass"
+        wait_until(lambda: _recovered(runtime, profile), 5.0, f"recovery after {fault}")
+    assert timer.longest_s < NEVER_BLOCKS_S

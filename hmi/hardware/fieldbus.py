@@ -165,14 +165,19 @@ class FieldbusProfile(HardwareProfile):
         self._hb_changed: float | None = None
         self._opened_at = 0.0
         self._stop = threading.Event()
+        self._up = threading.Event()
         self._thread: threading.Thread | None = None
 
     # ----- HardwareProfile, called by the runtime thread -----
-    def connect(self) -> None:
+    def connect(self, wait_s: float = 2.0) -> None:
+        """Start the I/O thread; wait up to `wait_s` for the first image so a line that is
+        there does not start with a comm-loss alarm (one that is not there: it will be)."""
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
+            self._up.clear()
             self._thread = threading.Thread(target=self._run, name="fieldbus-io", daemon=True)
             self._thread.start()
+            self._up.wait(wait_s)
 
     def disconnect(self) -> None:
         self._stop.set()
@@ -362,6 +367,7 @@ class FieldbusProfile(HardwareProfile):
             with self._lock:
                 self._lost = None
             self._state = "connected"
+            self._up.set()
 
     def _send(self, now: float) -> None:
         with self._lock:

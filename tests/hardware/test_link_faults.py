@@ -51,12 +51,12 @@ def _recovered(runtime, profile) -> bool:
 def test_simulator_killed_then_restarted(tmp_path):
     port = free_port()
     config, settings = settings_for(TCP_PROFILE, port=port)
-    with hmi_loop(config, settings) as (runtime, profile, timer):
-        with plc_process(TCP_PROFILE, port) as plc:
-            wait_until(lambda: _recovered(runtime, profile), 10.0, "link up")
-            plc.send_signal(signal.SIGKILL)
-            plc.wait(5)
-            wait_until(lambda: _lost(runtime, profile), 3.0, "loss after kill -9")
+    with plc_process(TCP_PROFILE, port) as plc, hmi_loop(config, settings) as loop:
+        runtime, profile, timer = loop
+        wait_until(lambda: _recovered(runtime, profile), 10.0, "link up")
+        plc.send_signal(signal.SIGKILL)
+        plc.wait(5)
+        wait_until(lambda: _lost(runtime, profile), 3.0, "loss after kill -9")
         reconnects = profile.diagnostics().reconnects
         with plc_process(TCP_PROFILE, port):
             wait_until(lambda: _recovered(runtime, profile), 10.0, "recovery after restart")

@@ -39,6 +39,7 @@ class Action(StrEnum):
     AUDIT_EXPORT = "audit.export"
     USERS_MANAGE = "users.manage"
     PROFILES_MANAGE = "profiles.manage"
+    IO_FORCE = "io.force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ BASE: Mapping[str, Permission] = {
     Action.LIMITS_EDIT: Permission(at_least(_ENG), "edit equipment and recipe limits"),
     Action.TUNING_EDIT: Permission(at_least(_ENG), "change controller tuning"),
     Action.FAULT_INJECT: Permission(at_least(_ENG), "inject faults on the emulated line"),
+    Action.IO_FORCE: Permission(at_least(_ENG), "force one output for a loop check"),
     Action.RECIPE_APPROVE: Permission(
         at_least(_SUP),
         "approve recipes",

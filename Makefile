@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-control screenshot clean
+.PHONY: run test lint bench bench-control screenshot system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,14 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/hmi $(ARGS)
 
-test: $(STAMP_TEST)
+# System packages the tests need (socat: virtual serial pairs for the Modbus RTU tests). We are
+# root on a fresh machine; the lock timeout waits for another apt run on a shared machine.
+system-deps:
+	@command -v socat >/dev/null 2>&1 || { \
+		apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq socat; }
+
+test: $(STAMP_TEST) system-deps
 	$(BIN)/ruff check hmi tests benchmarks
 	$(BIN)/ruff format --check hmi tests benchmarks
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -32,7 +39,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff format hmi tests benchmarks
 	$(BIN)/ruff check --fix hmi tests benchmarks
 
-bench: $(STAMP_TEST)
+bench: $(STAMP_TEST) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 bench-control: $(STAMP_TEST)

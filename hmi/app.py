@@ -20,6 +20,7 @@ from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.runtime import RealClock, Runtime, SimClock
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
 from hmi.security.cli import add_parsers as add_security_parsers
@@ -54,6 +55,7 @@ class Stack:
     security: SecurityService
     data_dir: Path
     closers: list
+    commissioning: CommissioningService | None = None
 
     def close(self) -> None:
         self.runtime.stop()
@@ -112,7 +114,8 @@ def build_stack(
     security = open_security(data_dir)
     closers.append(security.close)
     service = LineService(runtime, session or security, audit=security.audit, journal=journal)
-    return Stack(config, profile, runtime, service, security, data_dir, closers)
+    commissioning = CommissioningService(service, profile)
+    return Stack(config, profile, runtime, service, security, data_dir, closers, commissioning)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -62,7 +62,12 @@ def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
-    window = MainWindow(stack.service, stack.runtime.trend, security=stack.security)
+    window = MainWindow(
+        stack.service,
+        stack.runtime.trend,
+        security=stack.security,
+        commissioning=stack.commissioning,
+    )
     window.resize(1280, 800)
     if args.screen:
         window.show_screen(args.screen)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
@@ -24,6 +25,7 @@ from hmi.security import SecurityService, Session
 from hmi.ui.access import ActivityFilter, apply_session, requirement
 from hmi.ui.alarms import AlarmsScreen
 from hmi.ui.audit import AuditScreen
+from hmi.ui.commissioning import CommissioningScreen
 from hmi.ui.header import HeaderBar
 from hmi.ui.keypad import KeypadDialog
 from hmi.ui.login import first_run_dialog, login_dialog
@@ -40,6 +42,7 @@ SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Overview", OverviewScreen),
     ("Alarms", AlarmsScreen),
     ("Trends", TrendsScreen),
+    ("Commissioning", CommissioningScreen),
     ("Audit", AuditScreen),
     ("Users", UsersScreen),
 )
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
         clock_text: Callable[[], str] | None = None,
         *,
         security: SecurityService | None = None,
+        commissioning: CommissioningService | None = None,
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
     ) -> None:
@@ -74,7 +78,7 @@ class MainWindow(QMainWindow):
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
-        context = ScreenContext(service, trend, self.notify, security)
+        context = ScreenContext(service, trend, self.notify, security, commissioning)
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:
             if security is None and getattr(factory, "needs_security", False):

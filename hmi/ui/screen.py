@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
@@ -23,6 +24,7 @@ class ScreenContext:
     trend: TrendBuffer
     notify: Notify  # (message, is_error) -> shown in the status line
     security: SecurityService | None = None
+    commissioning: CommissioningService | None = None  # the fieldbus link and loop check
 
 
 class Screen(QWidget):

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-control screenshot system-deps clean
+.PHONY: run test lint bench bench-fieldbus bench-control screenshot system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(STAMP_TEST)
 
 bench: $(STAMP_TEST) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.fieldbus $(FIELDBUS_ARGS)
+
+bench-fieldbus: $(STAMP_TEST) system-deps
+	$(BIN)/python -m benchmarks.fieldbus $(FIELDBUS_ARGS)
 
 bench-control: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks.control $(BENCH_ARGS)

@@ -10,11 +10,13 @@ import signal
 import pytest
 
 from hmi.alarms.model import AlarmState
-from hmi.core.process import Quality
+from hmi.core.process import Outputs, Quality
+from hmi.runtime import StartLine, StopLine
 from hmi.sim.plc import PlcSimulator
 from tests.hardware.fault_proxy import FaultProxy
 from tests.hardware.fieldbus_helpers import (
     TCP_PROFILE,
+    client,
     free_port,
     plc_process,
     settings_for,
@@ -44,6 +46,10 @@ def _safe_outputs_on_the_wire(profile) -> bool:
     return all(rows[t].value == v for t, v in profile.safe_state.items())
 
 
+def _sent(profile, tag: str) -> float:
+    return next(r.value for r in profile.diagnostics().rows if r.tag == tag)
+
+
 def _recovered(runtime, profile) -> bool:
     return link_good(runtime) and profile.diagnostics().state == "connected"
 
@@ -69,6 +75,11 @@ def test_simulator_killed_then_restarted(tmp_path):
             assert diagnostics.restart_interlock
             rows = {r.tag: r for r in profile.diagnostics().rows}
             assert rows["line_run_cmd"].value == 0.0
+            runtime.submit(StopLine("operator"))
+            wait_until(lambda: not runtime.latest().running, 2.0, "stopped")
+            runtime.submit(StartLine("operator"))  # the operator's explicit restart
+            wait_until(lambda: not profile.diagnostics().restart_interlock, 2.0, "interlock off")
+            wait_until(lambda: _sent(profile, "line_run_cmd") == 1.0, 2.0, "run command sent")
     assert timer.longest_s < NEVER_BLOCKS_S
 
 
@@ -116,3 +127,26 @@ def test_slow_wrong_unit_and_garbage_end_in_loss_then_recover(plc_and_proxy, fau
         proxy.mode = "pass"
         wait_until(lambda: _recovered(runtime, profile), 5.0, f"recovery after {fault}")
     assert timer.longest_s < NEVER_BLOCKS_S
+
+
+def test_a_value_older_than_its_limit_is_bad_while_fresh_ones_stay_good(plc_and_proxy):
+    config, settings, _, _ = plc_and_proxy
+    entry = settings.tags["feeder_active_hopper_kg"]  # polled every 0.5 s (group "slow")
+    tags = dict(settings.tags) | {"feeder_active_hopper_kg": entry.model_copy(
+        update={"stale_after_s": 0.1})}  # fmt: skip
+    profile = client(config, settings.model_copy(update={"tags": tags}))
+    profile.connect()
+    try:
+
+        def stale_seen() -> bool:
+            image = profile.read(0.0)
+            profile.write(Outputs({}))
+            return (
+                image.quality["feeder_active_hopper_kg"] is Quality.BAD
+                and image.age_s["feeder_active_hopper_kg"] > 0.1
+                and image.quality["areal_mass_mg_cm2"] is Quality.GOOD
+            )
+
+        wait_until(stale_seen, 3.0, "a stale slow value is bad, a fresh fast one good")
+    finally:
+        profile.disconnect()

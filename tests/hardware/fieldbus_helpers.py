@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TCP_PROFILE = ROOT / "hardware_profiles" / "modbus-tcp.toml"
 RTU_PROFILE = ROOT / "hardware_profiles" / "modbus-rtu.toml"
 # short enough that a fault test takes well under a second to see the fault
-FAST_LINK = {"timeout_s": 0.1, "retries": 1, "reconnect_min_s": 0.05, "reconnect_max_s": 0.2}
+FAST_LINK = {"timeout_s": 0.2, "retries": 1, "reconnect_min_s": 0.05, "reconnect_max_s": 0.2}
 
 
 def free_port() -> int:
@@ -31,7 +31,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def settings_for(path: Path, heartbeat_timeout_s: float = 0.3, **link: object):
+def settings_for(path: Path, heartbeat_timeout_s: float = 0.6, **link: object):
     config = load_profile(path)
     settings = driver_settings(config, path)
     heartbeat = settings.heartbeat.model_copy(update={"timeout_s": heartbeat_timeout_s})

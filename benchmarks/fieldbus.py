@@ -18,6 +18,7 @@ import json
 import math
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -123,16 +124,29 @@ def _with_link(path: Path, **link):
     return config, settings.model_copy(update={"link": settings.link.model_copy(update=link)})
 
 
-def scenario_wire(tmp: Path, with_rtu: bool) -> list[dict]:
-    scenario = load_scenario(WIRE_SCENARIO)
-    rows = [{"over": "in-process (simulated clock)", **run_scenario(scenario)}]
+def _plc_scenario_over_tcp(tmp: Path, path: Path, scenario) -> dict:
+    """`hmi plc serve --scenario --report` in its own process; the HMI runtime here."""
     port = free_port()
-    report = tmp / "tcp.json"
+    report, log = tmp / "tcp.json", tmp / "plc.log"
     config, settings = _with_link(TCP_PROFILE, port=port)
-    with plc_process(TCP_PROFILE, port, "--scenario", str(WIRE_SCENARIO), "--report", str(report)):
-        _hmi_over_wire(config, settings, scenario)
-    _wait_for(report)
-    rows.append({"over": "Modbus TCP 127.0.0.1", **json.loads(report.read_text())})
+    command = [sys.executable, "-m", "hmi", "plc", "serve", "--profile", str(TCP_PROFILE),
+               "--port", str(port), "--scenario", str(path), "--report", str(report)]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while "serving" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _hmi_over_wire(config, settings, scenario)
+    proc.wait(60)  # it stops by itself at the scenario's end and writes the report
+    if not report.exists():
+        raise RuntimeError(f"hmi plc serve wrote no report:\n{log.read_text()}")
+    return json.loads(report.read_text())
+
+
+def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list[dict]:
+    scenario = load_scenario(path)
+    rows = [{"over": "in-process (simulated clock)", **run_scenario(scenario)}]
+    rows.append({"over": "Modbus TCP 127.0.0.1", **_plc_scenario_over_tcp(tmp, path, scenario)})
     if with_rtu:
         from hmi.sim.runner import profile_config
 
@@ -152,12 +166,6 @@ def scenario_wire(tmp: Path, with_rtu: bool) -> list[dict]:
         finally:
             relay.close()
     return rows
-
-
-def _wait_for(path: Path, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not path.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
 
 
 def _lateness(runtime, seconds: float) -> dict:
@@ -224,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=CASES)
     parser.add_argument("--seconds", type=float, default=30.0, help="poll rate / lateness runs")
     parser.add_argument("--no-rtu-scenario", action="store_true", help="TCP scenario only")
+    parser.add_argument("--scenario", default=str(WIRE_SCENARIO), help="scenario for the wire")
     parser.add_argument("--out", default="bench-results/fieldbus.json")
     args = parser.parse_args(argv)
     result: dict = {
@@ -241,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
             if case == "rtu_poll_rate":
                 result[case] = rtu_poll_rate(directory, args.seconds)
             elif case == "scenario_wire":
-                result[case] = scenario_wire(directory, not args.no_rtu_scenario)
+                result[case] = scenario_wire(
+                    directory, not args.no_rtu_scenario, Path(args.scenario)
+                )
             else:
                 result[case] = tick_lateness(directory, args.seconds)
     out = Path(args.out)

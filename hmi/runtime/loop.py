@@ -215,7 +215,9 @@ class Runtime:
 
     def _write(self, result: ControlResult) -> None:
         try:
-            self.profile.write(Outputs(result.outputs))
+            # setpoints ride along so a PLC can show and record them (a fieldbus profile
+            # sends the tags its map names; the emulated line takes its commands only)
+            self.profile.write(Outputs(self._setpoints | dict(result.outputs)))
         except Exception as exc:
             self._fault(f"write failed: {exc}")
 

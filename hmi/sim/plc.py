@@ -71,6 +71,7 @@ class PlcSimulator:
         self._watchdog: float | None = None
         self._watchdog_changed_s: float | None = None
         self._t0 = 0.0
+        self._stopped_at: float | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._seed_outputs(config)
@@ -102,10 +103,11 @@ class PlcSimulator:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(5.0)
+        self._stopped_at = time.monotonic()
         self.server.stop()
 
     def elapsed_s(self) -> float:
-        return time.monotonic() - self._t0
+        return (self._stopped_at or time.monotonic()) - self._t0
 
     # ----- the PLC program -----
     def _seed_outputs(self, config: ProfileConfig) -> None:
@@ -186,7 +188,7 @@ class PlcSimulator:
             self.plant.inject(event.type, event.model_dump(exclude={"type", "at_s"}))
 
     def report(self) -> dict[str, object]:
-        """The scenario statistics so far (the same fields as `hmi sim run`)."""
+        """The scenario statistics (the same fields as `hmi sim run`); call after stop()."""
         if self.stats is None or self.scenario is None:
             return {"scans": self.scans}
         line = self.plant.line

@@ -72,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
         done.wait(duration)
     except KeyboardInterrupt:
         pass
+    simulator.stop()  # the scans end before the statistics are read
     report = simulator.report()
-    simulator.stop()
     if args.report:
         Path(args.report).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"hmi plc serve: stopped after {simulator.scans} scans", flush=True)

@@ -66,12 +66,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"hmi plc serve: {config.profile.name}: serving {simulator.endpoint}", flush=True)
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    previous = signal.signal(signal.SIGTERM, lambda *_: done.set())
     duration = args.duration or (scenario.scenario.duration_s if scenario else None)
     try:
         done.wait(duration)
     except KeyboardInterrupt:
         pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     simulator.stop()  # the scans end before the statistics are read
     report = simulator.report()
     if args.report:

@@ -64,6 +64,17 @@ def read_plan(settings: ModbusSettings) -> dict[str, list[Block]]:
     return plan
 
 
+def stale_limits(settings: ModbusSettings) -> dict[str, float]:
+    """Age beyond which a value is bad: the tag's own limit, else the link's, but never less
+    than three periods of its poll group (a slow group must not flicker bad between polls)."""
+    limits = {}
+    for name, entry in settings.tags.items():
+        group = settings.poll_groups.get(entry.group)
+        floor = 3 * group.period_s if group else 0.0
+        limits[name] = entry.stale_after_s or max(settings.link.stale_after_s, floor)
+    return limits
+
+
 class ModbusLink(Link):
     def __init__(self, settings: ModbusSettings) -> None:
         from hmi.hardware.modbus_adapter import ModbusClient  # pymodbus only when used
@@ -148,7 +159,7 @@ class ModbusProfile(FieldbusProfile):
                 heartbeat_timeout_s=settings.heartbeat.timeout_s,
             ),
             deadbands={n: e.deadband for n, e in settings.tags.items()},
-            stale_after_s={n: e.stale_after_s for n, e in settings.tags.items() if e.stale_after_s},
+            stale_after_s=stale_limits(settings),
             safe_state=settings.safe_state,
             initial_setpoints={n: getattr(config.startup, n) for n in STARTUP_SETPOINTS},
         )

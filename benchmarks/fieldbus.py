@@ -106,11 +106,12 @@ def rtu_poll_rate(tmp: Path, seconds: float) -> dict:
     }
 
 
-def _hmi_over_wire(config, settings, scenario) -> None:
-    """The HMI runtime on the wire profile, entering the scenario's setpoint events in time."""
+def _hmi_over_wire(config, settings, scenario, plc_t0: float) -> None:
+    """The HMI runtime on the wire profile, entering the scenario's setpoint events at their
+    time on the PLC's clock (`plc_t0`: when its scans started, monotonic)."""
     events = [e for e in scenario.timeline() if e.type in SETPOINT_EVENTS]
     with hmi_loop(config, settings) as (runtime, _, _):
-        started = time.monotonic()
+        started = plc_t0
         for event in events:
             time.sleep(max(0.0, event.at_s - (time.monotonic() - started)))
             name, field = SETPOINT_EVENTS[event.type]
@@ -135,8 +136,8 @@ def _plc_scenario_over_tcp(tmp: Path, path: Path, scenario) -> dict:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while "serving" not in log.read_text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    _hmi_over_wire(config, settings, scenario)
+        time.sleep(0.01)
+    _hmi_over_wire(config, settings, scenario, time.monotonic())  # within 10 ms of its start
     proc.wait(60)  # it stops by itself at the scenario's end and writes the report
     if not report.exists():
         raise RuntimeError(f"hmi plc serve wrote no report:\n{log.read_text()}")
@@ -159,7 +160,7 @@ def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list
             )
             plc.start()
             try:
-                _hmi_over_wire(config, settings, scenario)
+                _hmi_over_wire(config, settings, scenario, plc._t0)
             finally:
                 plc.stop()
             rows.append({"over": f"Modbus RTU {BAUD} baud (relay)", **plc.report()})

@@ -160,7 +160,7 @@ def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list
             )
             plc.start()
             try:
-                _hmi_over_wire(config, settings, scenario, plc._t0)
+                _hmi_over_wire(config, settings, scenario, plc.started_at)
             finally:
                 plc.stop()
             rows.append({"over": f"Modbus RTU {BAUD} baud (relay)", **plc.report()})

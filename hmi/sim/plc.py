@@ -106,6 +106,11 @@ class PlcSimulator:
         self._stopped_at = time.monotonic()
         self.server.stop()
 
+    @property
+    def started_at(self) -> float:
+        """time.monotonic() when the scans started: the scenario's zero."""
+        return self._t0
+
     def elapsed_s(self) -> float:
         return (self._stopped_at or time.monotonic()) - self._t0
 

@@ -106,17 +106,21 @@ def rtu_poll_rate(tmp: Path, seconds: float) -> dict:
     }
 
 
-def _hmi_over_wire(config, settings, scenario, plc_t0: float) -> None:
+def _hmi_over_wire(config, settings, scenario, plc_t0: float) -> dict:
     """The HMI runtime on the wire profile, entering the scenario's setpoint events at their
     time on the PLC's clock (`plc_t0`: when its scans started, monotonic)."""
     events = [e for e in scenario.timeline() if e.type in SETPOINT_EVENTS]
-    with hmi_loop(config, settings) as (runtime, _, _):
+    with hmi_loop(config, settings) as (runtime, profile, _):
         started = plc_t0
         for event in events:
             time.sleep(max(0.0, event.at_s - (time.monotonic() - started)))
             name, field = SETPOINT_EVENTS[event.type]
             runtime.submit(WriteSetpoint(name, getattr(event, field), "scenario"))
         time.sleep(max(0.0, scenario.scenario.duration_s - (time.monotonic() - started)))
+        d = profile.diagnostics()
+        return {"hmi_comm_losses": d.comm_losses, "hmi_timeouts": d.timeouts,
+                "hmi_rtt_p99_ms": round(d.rtt_p99_ms, 2), "hmi_poll_cycle_ms": round(
+                    d.poll_cycle_ms, 1)}  # fmt: skip
 
 
 def _with_link(path: Path, **link):
@@ -137,17 +141,17 @@ def _plc_scenario_over_tcp(tmp: Path, path: Path, scenario) -> dict:
     deadline = time.monotonic() + 20
     while "serving" not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.01)
-    _hmi_over_wire(config, settings, scenario, time.monotonic())  # within 10 ms of its start
+    link = _hmi_over_wire(config, settings, scenario, time.monotonic())  # ≤10 ms after start
     proc.wait(60)  # it stops by itself at the scenario's end and writes the report
     if not report.exists():
         raise RuntimeError(f"hmi plc serve wrote no report:\n{log.read_text()}")
-    return json.loads(report.read_text())
+    return json.loads(report.read_text()) | link
 
 
 def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list[dict]:
     scenario = load_scenario(path)
     rows = [{"over": "in-process (simulated clock)", **run_scenario(scenario)}]
-    rows.append({"over": "Modbus TCP 127.0.0.1", **_plc_scenario_over_tcp(tmp, path, scenario)})
+    rows.append({**_plc_scenario_over_tcp(tmp, path, scenario), "over": "Modbus TCP 127.0.0.1"})
     if with_rtu:
         from hmi.sim.runner import profile_config
 
@@ -160,10 +164,10 @@ def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list
             )
             plc.start()
             try:
-                _hmi_over_wire(config, settings, scenario, plc.started_at)
+                link = _hmi_over_wire(config, settings, scenario, plc.started_at)
             finally:
                 plc.stop()
-            rows.append({"over": f"Modbus RTU {BAUD} baud (relay)", **plc.report()})
+            rows.append({**plc.report(), **link, "over": f"Modbus RTU {BAUD} baud (relay)"})
         finally:
             relay.close()
     return rows
@@ -201,7 +205,7 @@ def tick_lateness(tmp: Path, seconds: float) -> list[dict]:
     return rows
 
 
-KEYS = ("areal_mass_2sigma_pct", "gap_error_3sigma_um", "offspec_length_m")
+KEYS = ("areal_mass_2sigma_pct", "gap_error_3sigma_um", "offspec_length_m", "hmi_comm_losses")
 
 
 def table(result: dict) -> str:

@@ -15,6 +15,7 @@ writes to it).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -67,6 +68,9 @@ class PlcSimulator:
         self.freeze_heartbeat = False  # fault injection: a PLC whose program stopped scanning
         self.safe_state_active = False
         self.scans = 0
+        self.scan_errors = 0
+        self.safe_state_seen = 0  # times the PLC went to its safe state (frozen watchdog)
+        self._was_safe = False
         self._heartbeat = 0
         self._watchdog: float | None = None
         self._watchdog_changed_s: float | None = None
@@ -147,7 +151,12 @@ class PlcSimulator:
             delay = deadline - time.monotonic()
             if delay > 0:
                 self._stop.wait(delay)
-            self.scan(time.monotonic() - self._t0)
+            try:
+                self.scan(time.monotonic() - self._t0)
+            except Exception as exc:  # a PLC keeps scanning; say what went wrong, once
+                self.scan_errors += 1
+                if self.scan_errors == 1:
+                    print(f"hmi plc serve: scan failed: {exc!r}", file=sys.stderr, flush=True)
             k = max(k + 1, int((time.monotonic() - self._t0) / self.period_s))
 
     def scan(self, t_s: float) -> None:
@@ -166,8 +175,10 @@ class PlcSimulator:
             self._put(PLC_HEARTBEAT, self._heartbeat)
         wanted = {name: self._get(name) for name in self._writes}
         self.safe_state_active = self._watchdog_frozen(t_s)
-        if self.safe_state_active:
-            wanted = self._commanded() | dict(self.settings.safe_state)
+        self.safe_state_seen += self.safe_state_active and not self._was_safe
+        self._was_safe = self.safe_state_active
+        if self.safe_state_active:  # commands hold, the safe ones apply; the rest is info
+            wanted = wanted | self._commanded() | dict(self.settings.safe_state)
         self.plant.write(Outputs(wanted))
         if self.stats is not None:
             self._collector.offer(t_s, time.time(), wanted, {})
@@ -207,4 +218,6 @@ class PlcSimulator:
             **self.stats.summary(duration),
             "energy_kwh_per_m2": round(line.energy_kwh / area, 6) if area > 0 else None,
             "plc_scans": self.scans,
+            "plc_scan_errors": self.scan_errors,
+            "plc_safe_state_seen": self.safe_state_seen,
         }

@@ -107,8 +107,11 @@ def test_frozen_plc_heartbeat_is_a_lost_link_while_tcp_stays_up(plc_and_proxy):
         assert "heartbeat frozen" in profile.diagnostics().reason
         # TCP is up: the safe state reaches the PLC (line stopped, feeders off)
         wait_until(lambda: _safe_outputs_on_the_wire(profile), 2.0, "safe state written")
-        wait_until(lambda: not plc.plant.commands.run, 2.0, "the PLC got the stop")
-        assert plc.plant.commands.feeder_sp_kg_h["active"] == 0.0
+        wait_until(  # the coil and the registers go out in separate requests
+            lambda: not plc.plant.commands.run and plc.plant.commands.feeder_sp_kg_h["active"] == 0,
+            2.0,
+            "the PLC got the stop and the feeders off",
+        )
         plc.freeze_heartbeat = False
         wait_until(lambda: _recovered(runtime, profile), 5.0, "recovery")
     assert timer.longest_s < NEVER_BLOCKS_S

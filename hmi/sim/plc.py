@@ -151,8 +151,8 @@ class PlcSimulator:
             delay = deadline - time.monotonic()
             if delay > 0:
                 self._stop.wait(delay)
-            try:
-                self.scan(time.monotonic() - self._t0)
+            try:  # plant time on the scan grid: the plant steps in whole 10 ms, as in-process
+                self.scan(k * self.period_s)
             except Exception as exc:  # a PLC keeps scanning; say what went wrong, once
                 self.scan_errors += 1
                 if self.scan_errors == 1:

@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-control screenshot clean package-linux package-windows package-check
+.PHONY: run test lint bench bench-fieldbus bench-control screenshot system-deps clean \
+	package-linux package-windows package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +26,14 @@ run: $(STAMP_RUN)
 	$(BIN)/python -m hmi.sysdeps --install
 	$(BIN)/hmi $(ARGS)
 
-test: $(STAMP_TEST)
+# System packages the tests need (socat: virtual serial pairs for the Modbus RTU tests). We are
+# root on a fresh machine; the lock timeout waits for another apt run on a shared machine.
+system-deps:
+	@command -v socat >/dev/null 2>&1 || { \
+		apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq socat; }
+
+test: $(STAMP_TEST) system-deps
 	$(BIN)/ruff check hmi tests benchmarks packaging
 	$(BIN)/ruff format --check hmi tests benchmarks packaging
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -34,8 +42,12 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff format hmi tests benchmarks packaging
 	$(BIN)/ruff check --fix hmi tests benchmarks packaging
 
-bench: $(STAMP_TEST)
+bench: $(STAMP_TEST) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.fieldbus $(FIELDBUS_ARGS)
+
+bench-fieldbus: $(STAMP_TEST) system-deps
+	$(BIN)/python -m benchmarks.fieldbus $(FIELDBUS_ARGS)
 
 bench-control: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks.control $(BENCH_ARGS)

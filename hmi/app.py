@@ -22,11 +22,14 @@ from hmi.recipes.cli import add_parsers as add_recipe_parsers
 from hmi.recipes.cli import run as run_recipe_command
 from hmi.recipes.service import RecipeService
 from hmi.runtime import RealClock, Runtime, SimClock
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.security import SecurityService, Session, open_security
 from hmi.security.anchor import HourlyAnchor
 from hmi.security.cli import add_parsers as add_security_parsers
 from hmi.security.cli import run as run_security_command
+from hmi.sim.plc_cli import add_parsers as add_plc_parsers
+from hmi.sim.plc_cli import run as run_plc_command
 
 APP_NAME = "dry-electrode-hmi"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +59,7 @@ class Stack:
     data_dir: Path
     recipes: RecipeService
     closers: list
+    commissioning: CommissioningService | None = None
 
     def close(self) -> None:
         self.runtime.stop()
@@ -121,7 +125,10 @@ def build_stack(
         runtime, session or security, audit=security.audit, journal=journal, signatures=security
     )
     recipes = RecipeService(security, config.limits, trim_width_frac=config.line.trim_width_frac)
-    return Stack(config, profile, runtime, service, security, data_dir, recipes, closers)
+    commissioning = CommissioningService(service, profile)
+    return Stack(
+        config, profile, runtime, service, security, data_dir, recipes, closers, commissioning
+    )
 
 
 class _VersionAction(argparse.Action):
@@ -230,6 +237,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     add_security_parsers(commands)
     add_recipe_parsers(commands, str(DEFAULT_PROFILE))
+    add_plc_parsers(commands)
     return parser
 
 
@@ -257,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "sim":
         return _sim_run(args)
+    if args.command == "plc":
+        return run_plc_command(args)
     if args.command in ("users", "audit"):
         return run_security_command(args, resolve_data_dir(args.data_dir))
     if args.command == "recipes":

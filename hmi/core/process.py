@@ -20,12 +20,14 @@ class Quality(IntEnum):
 class ProcessImage:
     """One consistent read of the line: values by tag name, each with a quality.
 
-    `t_s` is the runtime clock time of the read in seconds.
+    `t_s` is the runtime clock time of the read in seconds. `age_s`: how old each value was
+    when read (fieldbus drivers fill it; an in-process plant's values are fresh).
     """
 
     t_s: float
     values: Mapping[str, float]
     quality: Mapping[str, Quality] = field(default_factory=dict)
+    age_s: Mapping[str, float] = field(default_factory=dict)
 
     def get(self, tag: str) -> float:
         return self.values[tag]

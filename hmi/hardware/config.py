@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hmi.core.tags import FEEDERS, TagRangeError, tag
 from hmi.core.toml_files import parse_model, read_text
+from hmi.hardware import drivers
 from hmi.hardware.base import HardwareProfile
 from hmi.hardware.limits import LimitsSection
 from hmi.plant.equipment_check import checked_equipment
@@ -26,7 +27,14 @@ class _Strict(BaseModel):
 
 class ProfileSection(_Strict):
     name: str = Field(min_length=1)
-    driver: Literal["emulated"]  # modbus-rtu, modbus-tcp and opc-ua drivers come later
+    driver: str  # a name of hmi/hardware/drivers.py's registry
+
+    @field_validator("driver")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in drivers.DRIVERS:
+            raise ValueError(f"no driver {value!r}; known: {', '.join(sorted(drivers.DRIVERS))}")
+        return value
 
 
 class StartupSection(_Strict):
@@ -73,11 +81,46 @@ class EmulatedSection(_Strict):
 
 
 class ProfileConfig(_Strict):
+    """The sections every profile has; further sections belong to the driver and are
+    validated by the driver's settings model (see `driver_settings`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     profile: ProfileSection
     startup: StartupSection = StartupSection()
     line: LineSection = LineSection()
+    # the plant the emulated driver runs in-process, and the PLC simulator behind a fieldbus
     emulated: EmulatedSection = EmulatedSection()
     limits: LimitsSection = LimitsSection()  # what recipes may ask of this machine
+
+
+def driver_settings(config: ProfileConfig, path: Path | str = "profile") -> Any:
+    """The driver's own sections, validated by its settings model (None if it has none).
+    Raises ProfileError naming the file and each field."""
+    entry = drivers.entry(config.profile.driver)
+    extra = dict(config.model_extra or {})
+    if entry.settings is None:
+        if extra:
+            raise ProfileError(
+                f"{path}: driver {config.profile.driver!r} has no section(s) "
+                f"{', '.join(sorted(extra))}"
+            )
+        return None
+    model = drivers.load(entry.settings)
+    try:
+        return model.model_validate(extra)
+    except ValidationError as exc:
+        problems = []
+        for item in exc.errors():
+            where = ".".join(str(p) for p in item["loc"])
+            message = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+        # one line, as every loader error (the CLI prints it as it is)
+        raise ProfileError(
+            f"{path}: invalid {config.profile.driver} settings: " + "; ".join(problems)
+        ) from None
+    except RecursionError:
+        raise ProfileError(f"{path}: invalid {config.profile.driver} settings") from None
 
 
 STARTUP_SETPOINTS = (
@@ -118,6 +161,7 @@ def parse_profile(text: str, path: Path) -> ProfileConfig:
         checked_equipment(config.emulated.equipment, geometry, "emulated.equipment.")
     except ValueError as exc:
         raise ProfileError(f"{path}: invalid hardware profile: {exc}") from None
+    driver_settings(config, path)  # refuse a bad tag map at load time, not at connect
     return config
 
 
@@ -126,9 +170,8 @@ def load_profile(path: Path) -> ProfileConfig:
 
 
 def build_profile(config: ProfileConfig) -> HardwareProfile:
-    """Instantiate the driver a profile names."""
-    if config.profile.driver == "emulated":
-        from hmi.hardware.emulated import EmulatedProfile
-
-        return EmulatedProfile(config)
-    raise ProfileError(f"profile.driver: no driver named {config.profile.driver!r}")
+    """Instantiate the driver a profile names, through the driver registry."""
+    entry = drivers.entry(config.profile.driver)
+    factory = drivers.load(entry.factory)
+    settings = driver_settings(config)
+    return factory(config) if settings is None else factory(config, settings)

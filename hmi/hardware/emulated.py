@@ -70,6 +70,11 @@ class EmulatedProfile(HardwareProfile):
     def connected(self) -> bool:
         return self._connected
 
+    @property
+    def commands(self) -> LineCommands:
+        """What the plant is being told to do now (the PLC simulator serves these)."""
+        return self._commands
+
     def initial_setpoints(self) -> dict[str, float]:
         start = {name: getattr(self._config.startup, name) for name in STARTUP_SETPOINTS}
         eq = self.equipment

@@ -41,6 +41,7 @@ class Action(StrEnum):
     USERS_MANAGE = "users.manage"
     PROFILES_MANAGE = "profiles.manage"
     PANEL_EXIT = "panel.exit"
+    IO_FORCE = "io.force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ BASE: Mapping[str, Permission] = {
     Action.LIMITS_EDIT: Permission(at_least(_ENG), "edit equipment and recipe limits"),
     Action.TUNING_EDIT: Permission(at_least(_ENG), "change controller tuning"),
     Action.FAULT_INJECT: Permission(at_least(_ENG), "inject faults on the emulated line"),
+    Action.IO_FORCE: Permission(at_least(_ENG), "force one output for a loop check"),
     Action.RECIPE_APPROVE: Permission(
         at_least(_SUP),
         "approve recipes",

@@ -81,6 +81,7 @@ def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
         security=stack.security,
         recipes=stack.recipes,
         about=about,
+        commissioning=stack.commissioning,
     )
     kiosk = Kiosk(window, stack.security) if kiosk_mode else None
     window.kiosk = kiosk  # type: ignore[attr-defined]

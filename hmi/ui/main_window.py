@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from hmi.recipes.service import RecipeService
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
@@ -26,6 +27,7 @@ from hmi.ui.about import AboutInfo, AboutScreen
 from hmi.ui.access import ActivityFilter, apply_session, requirement
 from hmi.ui.alarms import AlarmsScreen
 from hmi.ui.audit import AuditScreen
+from hmi.ui.commissioning import CommissioningScreen
 from hmi.ui.header import HeaderBar
 from hmi.ui.keypad import KeypadDialog
 from hmi.ui.login import first_run_dialog, login_dialog
@@ -44,6 +46,7 @@ SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Alarms", AlarmsScreen),
     ("Recipes", RecipesScreen),
     ("Trends", TrendsScreen),
+    ("Commissioning", CommissioningScreen),
     ("Audit", AuditScreen),
     ("Users", UsersScreen),
     ("About", AboutScreen),
@@ -60,6 +63,7 @@ class MainWindow(QMainWindow):
         *,
         security: SecurityService | None = None,
         recipes: RecipeService | None = None,
+        commissioning: CommissioningService | None = None,
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
         about: AboutInfo | None = None,
@@ -81,7 +85,15 @@ class MainWindow(QMainWindow):
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
-        context = ScreenContext(service, trend, self.notify, security, recipes, about)
+        context = ScreenContext(
+            service,
+            trend,
+            self.notify,
+            security,
+            recipes=recipes,
+            about=about,
+            commissioning=commissioning,
+        )
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:
             if security is None and getattr(factory, "needs_security", False):

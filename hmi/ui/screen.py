@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from hmi.recipes.service import RecipeService
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
@@ -31,6 +32,7 @@ class ScreenContext:
     security: SecurityService | None = None
     recipes: RecipeService | None = None  # the recipe workflow (None: no Recipes screen)
     about: AboutInfo | None = None
+    commissioning: CommissioningService | None = None  # the fieldbus link and loop check
 
 
 class Screen(QWidget):

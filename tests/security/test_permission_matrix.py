@@ -9,6 +9,7 @@ import pytest
 
 from hmi.core.roles import Role
 from hmi.core.tags import TAGS, TagKind
+from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.security import PERMISSIONS, Action, PermissionDenied, SecurityService, Session
 from hmi.security.permissions import at_least, matrix, roles_text, setpoint_action
@@ -31,6 +32,7 @@ EXPECTED: dict[str, Role] = {
     "limits.edit": ENG,
     "tuning.edit": ENG,
     "fault.inject": ENG,
+    "io.force": ENG,
     "recipe.approve": SUP,
     "recipe.obsolete": SUP,
     "alarm.shelve": SUP,
@@ -68,6 +70,7 @@ def calls(
         "line.mode": lambda: line.set_mode("manual"),
         "setpoint.write": lambda: line.write_setpoint("areal_mass_target_mg_cm2", 31.0),
         "fault.inject": lambda: line.inject_fault("gauge_fault", mode="nan", duration_s=1.0),
+        "io.force": lambda: CommissioningService(line, object()).release_all("loop check done"),
         "users.manage": lambda: security.accounts.add(session, "new1", OP, PASSWORD),
         "audit.view": lambda: security.audit_records(session),
         "audit.export": lambda: security.export_audit(session, tmp_path / "a.csv"),

@@ -1,0 +1,272 @@
+"""`make bench-fieldbus` (also part of `make bench`): the Modbus drivers on this machine.
+
+- rtu_poll_rate: the RTU profile's fast read set (its poll-group requests plus the watchdog
+  write) back to back through a relay that holds every frame for its time on a 115200 baud
+  wire, against the PLC simulator as slave; cycles/s as a fraction of the wire limit.
+- scenario_wire: benchmarks/wire_scenario.toml in-process (simulated clock) against the same
+  scenario over Modbus TCP (`hmi plc serve --scenario --report`, real time) and over Modbus RTU
+  at its real poll rate through the relay: areal-mass 2σ, gap error 3σ, off-spec metres.
+- tick_lateness: the runtime's tick lateness at 100 Hz, headless, with the Modbus TCP driver
+  polling `hmi plc serve` against the emulated profile.
+JSON to bench-results/fieldbus.json and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.baud_relay import BITS_PER_BYTE, BaudRelay, t35_s
+from hmi.app import DEFAULT_PROFILE, build_stack
+from hmi.hardware.config import driver_settings, load_profile
+from hmi.hardware.fieldbus import HMI_WATCHDOG, LinkError
+from hmi.hardware.modbus import ModbusLink, read_plan
+from hmi.runtime import WriteSetpoint
+from hmi.sim.plc import PlcSimulator
+from hmi.sim.runner import SETPOINT_EVENTS, run_scenario
+from hmi.sim.scenario import load_scenario
+from tests.hardware.fieldbus_helpers import RTU_PROFILE, TCP_PROFILE, free_port, plc_process
+from tests.hardware.loop_helpers import hmi_loop
+
+HERE = Path(__file__).resolve().parent
+WIRE_SCENARIO = HERE / "wire_scenario.toml"
+BAUD = 115200
+
+
+def _frame_bytes(table: str, count: int, write: bool) -> tuple[int, int]:
+    """(request, response) bytes of one RTU transaction."""
+    bits = table in ("coil", "discrete_input")
+    data = math.ceil(count / 8) if bits else 2 * count
+    if write:
+        return 9 + data, 8  # fc 15/16: addr fc start qty bytecount data crc; echo of start/qty
+    return 8, 5 + data  # fc 1-4: addr fc start qty crc; addr fc bytecount data crc
+
+
+def wire_limit_s(link: ModbusLink, baud: int) -> float:
+    """Time the fast read set plus the watchdog write needs on the wire alone."""
+    transactions = [_frame_bytes(b.table, b.count, False) for b in read_plan(link.settings)["fast"]]
+    transactions.append(_frame_bytes("holding_register", 1, True))
+    byte_s = BITS_PER_BYTE / baud
+    return sum((q + r) * byte_s + 2 * t35_s(baud) for q, r in transactions)
+
+
+def rtu_poll_rate(tmp: Path, seconds: float) -> dict:
+    relay = BaudRelay(tmp, BAUD)
+    config = load_profile(RTU_PROFILE)
+    settings = driver_settings(config)
+    plc_settings = settings.model_copy(
+        update={"link": settings.link.model_copy(update={"port": relay.slave_port})}
+    )
+    plc = PlcSimulator(config, plc_settings)
+    plc.start()
+    link = ModbusLink(
+        settings.model_copy(
+            update={"link": settings.link.model_copy(update={"port": relay.master_port})}
+        )
+    )
+    rates, failed = [], 0
+    try:
+        link.open()
+        for _ in range(3):  # three runs: the median is quoted
+            cycles, started = 0, time.perf_counter()
+            while time.perf_counter() - started < seconds / 3:
+                try:
+                    link.read_group("fast", lambda fn: fn())
+                    link.write({HMI_WATCHDOG: float(cycles & 0xFFFF)}, lambda fn: fn())
+                except LinkError:  # a timeout on a loaded machine: counted, not a cycle
+                    failed += 1
+                    continue
+                cycles += 1
+            rates.append(cycles / (time.perf_counter() - started))
+    finally:
+        link.close()
+        plc.stop()
+        relay.close()
+    limit = 1.0 / wire_limit_s(link, BAUD)
+    rate = float(np.median(rates))
+    return {
+        "case": "rtu_poll_rate",
+        "baud": BAUD,
+        "requests_per_cycle": len(read_plan(settings)["fast"]) + 1,
+        "wire_limit_cycles_s": round(limit, 1),
+        "cycles_s_runs": [round(r, 1) for r in rates],
+        "cycles_s_median": round(rate, 1),
+        "fraction_of_wire_limit": round(rate / limit, 3),
+        "failed_cycles": failed,
+    }
+
+
+def _hmi_over_wire(config, settings, scenario, plc_t0: float) -> dict:
+    """The HMI runtime on the wire profile, entering the scenario's setpoint events at their
+    time on the PLC's clock (`plc_t0`: when its scans started, monotonic)."""
+    events = [e for e in scenario.timeline() if e.type in SETPOINT_EVENTS]
+    with hmi_loop(config, settings) as (runtime, profile, _):
+        started = plc_t0
+        for event in events:
+            time.sleep(max(0.0, event.at_s - (time.monotonic() - started)))
+            name, field = SETPOINT_EVENTS[event.type]
+            runtime.submit(WriteSetpoint(name, getattr(event, field), "scenario"))
+        time.sleep(max(0.0, scenario.scenario.duration_s - (time.monotonic() - started)))
+        d = profile.diagnostics()
+        return {"hmi_comm_losses": d.comm_losses, "hmi_timeouts": d.timeouts,
+                "hmi_rtt_p99_ms": round(d.rtt_p99_ms, 2), "hmi_poll_cycle_ms": round(
+                    d.poll_cycle_ms, 1)}  # fmt: skip
+
+
+def _with_link(path: Path, **link):
+    config = load_profile(path)
+    settings = driver_settings(config)
+    return config, settings.model_copy(update={"link": settings.link.model_copy(update=link)})
+
+
+def _plc_scenario_over_tcp(tmp: Path, path: Path, scenario) -> dict:
+    """`hmi plc serve --scenario --report` in its own process; the HMI runtime here."""
+    port = free_port()
+    report, log = tmp / "tcp.json", tmp / "plc.log"
+    config, settings = _with_link(TCP_PROFILE, port=port)
+    command = [sys.executable, "-m", "hmi", "plc", "serve", "--profile", str(TCP_PROFILE),
+               "--port", str(port), "--scenario", str(path), "--report", str(report)]  # fmt: skip
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while "serving" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    link = _hmi_over_wire(config, settings, scenario, time.monotonic())  # ≤10 ms after start
+    proc.wait(60)  # it stops by itself at the scenario's end and writes the report
+    if not report.exists():
+        raise RuntimeError(f"hmi plc serve wrote no report:\n{log.read_text()}")
+    return json.loads(report.read_text()) | link
+
+
+def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list[dict]:
+    scenario = load_scenario(path)
+    rows = [{"over": "in-process (simulated clock)", **run_scenario(scenario)}]
+    rows.append({**_plc_scenario_over_tcp(tmp, path, scenario), "over": "Modbus TCP 127.0.0.1"})
+    if with_rtu:
+        from hmi.sim.runner import profile_config
+
+        relay = BaudRelay(tmp, BAUD)
+        try:
+            config, settings = _with_link(RTU_PROFILE, port=relay.master_port)
+            _, plc_settings = _with_link(RTU_PROFILE, port=relay.slave_port)
+            plc = PlcSimulator(
+                config, plc_settings, plant_config=profile_config(scenario), scenario=scenario
+            )
+            plc.start()
+            try:
+                link = _hmi_over_wire(config, settings, scenario, plc.started_at)
+            finally:
+                plc.stop()
+            rows.append({**plc.report(), **link, "over": f"Modbus RTU {BAUD} baud (relay)"})
+        finally:
+            relay.close()
+    return rows
+
+
+def _lateness(runtime, seconds: float) -> dict:
+    runtime._lateness = np.zeros(int(seconds / runtime.period_s) + 500)
+    time.sleep(seconds)
+    runtime._update_percentiles()
+    t = runtime.latest().timing
+    return {
+        "ticks": t.ticks,
+        "overruns": t.overruns,
+        "lateness_p50_ms": round(t.lateness_p50_ms, 3),
+        "lateness_p99_ms": round(t.lateness_p99_ms, 3),
+        "lateness_max_ms": round(t.lateness_max_ms, 3),
+    }
+
+
+def tick_lateness(tmp: Path, seconds: float) -> list[dict]:
+    stack = build_stack(DEFAULT_PROFILE, tmp / "emulated", history=False)
+    try:
+        stack.runtime.start()
+        rows = [{"case": "tick_lateness emulated", **_lateness(stack.runtime, seconds)}]
+    finally:
+        stack.close()
+    port = free_port()
+    config, settings = _with_link(TCP_PROFILE, port=port)
+    with plc_process(TCP_PROFILE, port), hmi_loop(config, settings) as (runtime, profile, _):
+        row = {"case": "tick_lateness modbus_tcp", **_lateness(runtime, seconds)}
+        d = profile.diagnostics()
+        row |= {"poll_cycle_ms": round(d.poll_cycle_ms, 2), "rtt_p50_ms": round(d.rtt_p50_ms, 3),
+                "rtt_p99_ms": round(d.rtt_p99_ms, 3), "requests": d.requests}  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+KEYS = ("areal_mass_2sigma_pct", "gap_error_3sigma_um", "offspec_length_m", "hmi_comm_losses")
+
+
+def table(result: dict) -> str:
+    lines = []
+    if "rtu_poll_rate" in result:
+        r = result["rtu_poll_rate"]
+        lines.append(
+            f"RTU {r['baud']} baud, {r['requests_per_cycle']} requests/cycle: "
+            f"{r['cycles_s_median']} cycles/s of a wire limit {r['wire_limit_cycles_s']} "
+            f"= {r['fraction_of_wire_limit']:.2f} (runs {r['cycles_s_runs']})"
+        )
+    for row in result.get("scenario_wire", []):
+        values = "  ".join(f"{k}={row.get(k)}" for k in KEYS)
+        lines.append(f"{row['over']:<32} {values}")
+    for row in result.get("tick_lateness", []):
+        lines.append(
+            f"{row['case']:<26} p50 {row['lateness_p50_ms']:.3f} ms  p99 "
+            f"{row['lateness_p99_ms']:.3f} ms  max {row['lateness_max_ms']:.3f} ms  "
+            f"overruns {row['overruns']}"
+        )
+    return "\n".join(lines)
+
+
+CASES = ("rtu_poll_rate", "scenario_wire", "tick_lateness")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench-fieldbus", description=__doc__)
+    parser.add_argument("--cases", nargs="*", default=list(CASES), choices=CASES)
+    parser.add_argument("--seconds", type=float, default=30.0, help="poll rate / lateness runs")
+    parser.add_argument("--no-rtu-scenario", action="store_true", help="TCP scenario only")
+    parser.add_argument("--scenario", default=str(WIRE_SCENARIO), help="scenario for the wire")
+    parser.add_argument("--out", default="bench-results/fieldbus.json")
+    args = parser.parse_args(argv)
+    result: dict = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },  # fmt: skip
+    }
+    with tempfile.TemporaryDirectory(prefix="hmi-fieldbus-") as tmp:
+        for case in args.cases:
+            print(f"running {case} ...", file=sys.stderr, flush=True)
+            directory = Path(tmp) / case
+            directory.mkdir()
+            if case == "rtu_poll_rate":
+                result[case] = rtu_poll_rate(directory, args.seconds)
+            elif case == "scenario_wire":
+                result[case] = scenario_wire(
+                    directory, not args.no_rtu_scenario, Path(args.scenario)
+                )
+            else:
+                result[case] = tick_lateness(directory, args.seconds)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(table(result))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,23 @@
+"""`hmi plc serve` on the command line: refuses a profile without a fieldbus, serves for a
+given time on a given port and writes its report."""
+
+from __future__ import annotations
+
+import json
+
+from hmi.app import DEFAULT_PROFILE, main
+from tests.hardware.fieldbus_helpers import TCP_PROFILE, free_port
+
+
+def test_a_profile_without_modbus_is_refused(capsys):
+    assert main(["plc", "serve", "--profile", str(DEFAULT_PROFILE)]) == 2
+    assert "profile.driver must be modbus_tcp or modbus_rtu" in capsys.readouterr().err
+
+
+def test_serves_for_the_duration_and_writes_a_report(tmp_path, capsys):
+    report = tmp_path / "r.json"
+    argv = ["plc", "serve", "--profile", str(TCP_PROFILE), "--port", str(free_port()),
+            "--duration", "0.3", "--report", str(report)]  # fmt: skip
+    assert main(argv) == 0
+    assert "serving Modbus TCP 127.0.0.1" in capsys.readouterr().out
+    assert json.loads(report.read_text())["scans"] > 5  # 100 Hz scans

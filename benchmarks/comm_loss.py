@@ -2,10 +2,13 @@
 
 The emulated line (LFP 30 mg/cm², 50 m/min, the model controller, the runtime on the simulated
 clock) takes a +10 % bulk-density step at t0 = 120 s; the link is lost from t0 for D s (D = 0
-is the reference without a loss). Printed per D: the peak |areal-mass error| of the true film
-at the gauge before and after the link returns (% of target), seconds off-spec after the
-return, the largest gap-command move within 0.5 s of the return and the largest rate of the
-gap command after the return (µm, µm/s, the worse side).
+is the reference without a loss). Printed per D (errors in % of target, of the true film):
+the peak at the gauge during the loss; the film made at the nip when the link returns; the
+peak at the gauge after the return (as issue 9 measured it: it includes film made during the
+loss still on its way); the peak of the film made at the nip after the return, and from 10 s
+after it; seconds off-spec (> 1.5 %) at the gauge after the return; the largest gap-command
+move in the first 0.5 s after the return and in any 0.5 s of the 20 s after it (µm, worse
+side). For D = 0 "the return" is the step.
 """
 
 from __future__ import annotations
@@ -40,11 +43,13 @@ AFTER_S = 300.0  # watched after the return
 class _Probe:
     def __init__(self, profile: EmulatedProfile) -> None:
         self.line = profile.line
-        self.rows: list[tuple[float, float, float, float]] = []
+        self.rows: list[tuple[float, float, float, float, float]] = []
 
     def offer(self, t_s, wall, values, quality) -> None:
-        err = (self.line.true_areal_mass_at_gauge_mg_cm2 / 30.0 - 1.0) * 100.0
-        self.rows.append((t_s, err, values.get("gap_os_sp_um"), values.get("gap_ds_sp_um")))
+        line = self.line
+        gauge = (line.true_areal_mass_at_gauge_mg_cm2 / 30.0 - 1.0) * 100.0
+        nip = (line.nip_areal_mass_mean_mg_cm2 / 30.0 - 1.0) * 100.0
+        self.rows.append((t_s, gauge, nip, values["gap_os_sp_um"], values["gap_ds_sp_um"]))
 
 
 def measure(loss_s: float, step: float = 0.10, seed: int = 1) -> dict[str, float]:
@@ -66,28 +71,39 @@ def measure(loss_s: float, step: float = 0.10, seed: int = 1) -> dict[str, float
     if loss_s > 0:
         runtime.submit(InjectFault("comm_loss", {"duration_s": loss_s}, user="bench"))
     runtime.run_for(duration - T0_S)
-    back = T0_S + loss_s
+    back = T0_S + loss_s  # the link returns (for no loss: the step)
     rows = probe.rows
-    during = [abs(e) for t, e, _, _ in rows if T0_S <= t < back]
-    after = [r for r in rows if back <= r[0]]
-    jump = 0.0
-    rate = 0.0
-    held = [r for r in rows if r[0] < back + 0.02][-3]  # the command the line held
-    for prev, row in zip(after, after[1:], strict=False):
-        dt = row[0] - prev[0]
-        for k in (2, 3):
-            if row[0] <= back + 0.5:
-                jump = max(jump, abs(row[k] - held[k]))
-            rate = max(rate, abs(row[k] - prev[k]) / dt)
+    k0 = next(k for k, r in enumerate(rows) if r[0] >= back)
+    after = rows[k0:]
+    held = rows[k0 - 1]  # the last command before the return
+    half = round(0.5 / (rows[1][0] - rows[0][0]))
+    window = after[: 40 * half]  # the 20 s after the return
+    moves = [abs(b[k] - a[k]) for a, b in zip(window, window[half:], strict=False) for k in (3, 4)]
     dt_sample = rows[1][0] - rows[0][0]
     return {
         "loss_s": loss_s,
-        "peak_error_during_pct": round(max(during, default=0.0), 2),
-        "peak_error_after_pct": round(max(abs(r[1]) for r in after), 2),
-        "offspec_after_s": round(sum(dt_sample for r in after if abs(r[1]) > 1.5), 1),
-        "gap_move_0_5s_um": round(jump, 2),
-        "gap_rate_max_um_s": round(rate, 1),
+        "peak_error_during_pct": max((abs(r[1]) for r in rows if T0_S <= r[0] < back), default=0),
+        "error_at_return_pct": abs(after[0][2]),
+        "peak_error_after_pct": max(abs(r[1]) for r in after),
+        "peak_error_made_after_pct": max(abs(r[2]) for r in after),
+        "peak_error_made_10s_after_pct": max(abs(r[2]) for r in after if r[0] >= back + 10),
+        "offspec_after_s": sum(dt_sample for r in after if abs(r[1]) > 1.5),
+        "gap_move_first_0_5s_um": max(abs(r[k] - held[k]) for r in after[:half] for k in (3, 4)),
+        "gap_move_max_0_5s_um": max(moves),
     }
+
+
+COLUMNS = (
+    ("loss_s", "loss s", "{:.0f}"),
+    ("peak_error_during_pct", "peak during %", "{:.2f}"),
+    ("error_at_return_pct", "at return % (nip)", "{:.2f}"),
+    ("peak_error_after_pct", "peak after % (gauge)", "{:.2f}"),
+    ("peak_error_made_after_pct", "peak made after % (nip)", "{:.2f}"),
+    ("peak_error_made_10s_after_pct", "peak made 10 s+ after %", "{:.2f}"),
+    ("offspec_after_s", "off-spec after s", "{:.1f}"),
+    ("gap_move_first_0_5s_um", "gap move first 0.5 s µm", "{:.2f}"),
+    ("gap_move_max_0_5s_um", "gap move any 0.5 s of 20 s µm", "{:.2f}"),
+)
 
 
 def main() -> None:
@@ -100,12 +116,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=1))
         return
-    print(f"{'loss s':>7} {'peak during %':>14} {'peak after %':>13} {'off-spec after s':>17} "
-          f"{'gap move 0.5 s µm':>18} {'gap rate max µm/s':>18}")  # fmt: skip
+    print(" | ".join(title for _, title, _ in COLUMNS))
     for r in results:
-        print(f"{r['loss_s']:7.0f} {r['peak_error_during_pct']:14.2f} "
-              f"{r['peak_error_after_pct']:13.2f} {r['offspec_after_s']:17.1f} "
-              f"{r['gap_move_0_5s_um']:18.2f} {r['gap_rate_max_um_s']:18.1f}")  # fmt: skip
+        print(" | ".join(fmt.format(r[key]).rjust(len(title)) for key, title, fmt in COLUMNS))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ was held, so switching is bumpless either way.
 
 Bad inputs never move the gap: a bad, stuck or implausible gauge scan is not used; a bad force
 freezes what learns from it; a bad angle is dead-reckoned from the speed; a lost link holds
-every output as last written. Each raises a condition in ControlResult.conditions:
+every output as last written, and its return is bumpless (model.py `_resume`: the intake is
+re-based on the held gap and the bank and gauge now, the set-up leaves the held gap at
+`recovery_gap_rate_um_s`). Each raises a condition in ControlResult.conditions:
 gauge_bad, gauge_stuck, gauge_spike, gauge_model_mismatch, link_lost, force_bad, bank_bad,
 bank_low, roll_temperature_bad, line_speed_bad, feeder_flow_bad, feed_limited,
 gap_position_bad.

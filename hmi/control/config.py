@@ -58,6 +58,10 @@ class LineControllerConfig:
         actuator's 100 µm/s, so the actuator stays linear).
       feeder_max_kg_h: feeder setpoint limit; the line speed reference is held where the
         feeders can still feed the film.
+      recovery_gap_rate_um_s, recovery_time_s, recovery_rebase_limit_frac: after a lost link
+        the common gap set-up leaves the held gap at this slew, for at least this time and
+        until it has caught up (bumpless recovery); the intake model is re-based on the
+        return at most by this share.
       bank_low_kg: a bank this low draws unreliably: the set-up compensates the bank only down
         to here ("bank_low"), rather than opening the gap without bound.
     """
@@ -82,6 +86,9 @@ class LineControllerConfig:
     gap_min_um: float = 10.0
     gap_max_um: float = 600.0
     gap_rate_um_s: float = 80.0
+    recovery_gap_rate_um_s: float = 2.0  # slew of the set-up after a lost link returns
+    recovery_time_s: float = 20.0  # ... for at least this long (dead time + two scans)
+    recovery_rebase_limit_frac: float = 0.2  # the intake re-based at most ±20 % on the return
     feeder_max_kg_h: float = 2000.0
     bank_low_kg: float = 1.0  # below it the set-up stops opening the gap for the bank
     # --- tuning: baseline PI (fixed gains, tuned at the nominal dead time) ---
@@ -131,6 +138,7 @@ class LineControllerConfig:
             "mixer_residence_s",
             "bank_intake_scale_kg",
             "gap_rate_um_s",
+            "recovery_gap_rate_um_s",
             "nominal_speed_m_min",
             "eccentricity_time_s",
             "bank_trim_time_s",

@@ -77,6 +77,7 @@ class ModelController:
         self._slow_dt = 0.0
         self._fresh = True  # the first tick runs the slow part
         self._coasted = False  # time passed unseen (lost link)
+        self._held_s = 0.0  # ... for this long
         self._mixer_in_kg_h = 0.0
         self._fed = True  # the bank is full enough for the force to follow the gap
         self._template: dict[str, float] = {}
@@ -131,7 +132,10 @@ class ModelController:
             model = self.intake.areal_mass(self.gap.mean_ref_um, self.bank_kg)
             self.monitor.smith.advance(dx, dt_s, model)
             self.path.coast(dt_s, self._mixer_in_kg_h)
+            self.thermal.step(None, dt_s)  # the rolls go on relaxing to the last reading
             self._coasted = True
+            self._held_s += dt_s
+            self._fresh = True  # the first tick back runs the slow part (and _resume)
         if self._last is None:
             return ControlResult({}, {}, ("link_lost",))
         out = dict(self._last.outputs)
@@ -188,6 +192,8 @@ class ModelController:
         else:
             self.bank_kg = bank
         bank = self.bank_kg
+        if self._coasted:
+            self._resume(v, q, max(bank, c.bank_low_kg))
         temperature = good_value(v, q, "roll_temperature_c")
         if temperature is None:
             conditions.append("roll_temperature_bad")
@@ -216,6 +222,7 @@ class ModelController:
         if self.grade.changed and old_target:
             monitor.grade_change(target / old_target, speed if moving else 0.0)
             path.restart_block(bank)
+            self.gap.recover(None)  # an operator's new grade goes at full rate
         model = self._mass_balance(feed, dt, dx, bank, sp["web_width_mm"], auto and moving)
         self._wedge(v, q, dt, dx, auto and moving, conditions)
 
@@ -243,8 +250,8 @@ class ModelController:
             common = self.gap.mean_ref_um
         tilt = self.cd.split(-self.cd.tilt.mismatch)
         gaugemeter = self.cd.split(-self.cd.offset_um)
-        self.gap.plan(
-            common, (-thermal + tilt[0] + gaugemeter[0], -thermal + tilt[1] + gaugemeter[1])
+        common = self.gap.plan(
+            common, (-thermal + tilt[0] + gaugemeter[0], -thermal + tilt[1] + gaugemeter[1]), dt
         )
         feedforward = self.intake.gap(setup_target, setup_bank, commissioned=True)
         self._conditions = tuple(conditions)
@@ -273,9 +280,6 @@ class ModelController:
         at the nip now."""
         c, path, monitor = self.config, self.path, self.monitor
         assert path is not None and monitor is not None
-        if self._coasted:  # back from a lost link: the block under way saw nothing
-            path.restart_block(bank)
-            self._coasted = False
         self._mixer_in_kg_h = feed.mixer_in_kg_h
         model = self.intake.areal_mass(self.gap.mean_ref_um, bank)
         block = path.step(dt, feed.mixer_in_kg_h, dx, bank, width_mm / 1000.0, model)
@@ -290,6 +294,32 @@ class ModelController:
                 path.correct_holdup(block[0], block[1], 0.5)
         monitor.smith.advance(dx, dt, model)
         return model
+
+    def _resume(self, v, q, bank_kg: float) -> None:
+        """Back from a lost link, bumplessly. The line ran on the held commands while the
+        model saw nothing: the bank it reads now has drained or grown by what the nip really
+        drew. The intake c is re-based so that the model says, at the held gap and this bank,
+        m̂ = y − d̂ with y the gauge's last scan if the loss lasted long enough for the gauge
+        to have seen film made during it (else the set-up target the held gap was made for);
+        the web on its way to the gauge is refilled with m̂, the mass-balance block restarts,
+        and the set-up leaves the held gap at the recovery slew. Without the re-base the bank
+        feedforward took the drained bank for a thin film and opened the gap (issue 9)."""
+        c, monitor, path = self.config, self.monitor, self.path
+        assert monitor is not None and path is not None
+        mismatch = monitor.mismatch
+        reading = good_value(v, q, "areal_mass_mg_cm2")
+        seen_s = monitor.smith.dead_time_s(self.speed_m_min) + c.gauge_scan_time_s
+        made = reading if reading is not None and self._held_s >= seen_s else None
+        made = (made if made is not None else self.grade.setup_target) - mismatch
+        gap = self.gap.mean_ref_um
+        self.intake.rebase(made, bank_kg, gap, c.recovery_rebase_limit_frac)
+        monitor.smith.reset(self.intake.areal_mass(gap, bank_kg), mismatch)
+        path.restart_block(self.bank_kg)
+        self.gap.recover(c.recovery_gap_rate_um_s, c.recovery_time_s)
+        self.ecc.resume()
+        self.cd.resume()
+        self._coasted = False
+        self._held_s = 0.0
 
     def _wedge(self, v, q, dt: float, dx: float, act: bool, conditions: list[str]) -> None:
         """The gaugemeter: the nip's stiffness and the wedge from the roll forces."""

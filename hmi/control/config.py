@@ -111,6 +111,9 @@ class LineControllerConfig:
     bank_trim_limit_frac: float = 0.05  # trim limit, share of the film flow
     minor_follow_time_s: float = 2.0  # filter of the main feeder's flow the minors follow
     grade_ramp_s: float = 0.2  # grade change: the set-up target ramps over this time
+    gauge_check_gain: float = 0.2  # gauge vs raw mass balance: share of a scan's disagreement
+    gauge_check_limit_pct: float = 1.0  # ... beyond this (% of target) ...
+    gauge_check_delay_s: float = 30.0  # ... for this long latches "gauge_mass_balance_disagree"
     spike_limit_pct: float = 0.6  # a scan this far off the prediction is not believed ...
     spike_accept_scans: int = 10  # ... unless this many scans in a row say the same
     stuck_scans: float = 2.5  # no new scan for this many scan times while running: stuck
@@ -149,7 +152,10 @@ class LineControllerConfig:
                 raise ValueError(f"{name}: must be > 0 (got {getattr(self, name)!r})")
         if not self.gap_min_um < self.gap_max_um:
             raise ValueError("gap_min_um: must be below gap_max_um")
-        for name in ("monitor_filter", "mass_balance_gain", "tilt_gain", "gaugemeter_gain"):
+        for name in (
+            "monitor_filter", "mass_balance_gain", "tilt_gain", "gaugemeter_gain",
+            "gauge_check_gain",
+        ):  # fmt: skip
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name}: must be in 0 to 1 (got {getattr(self, name)!r})")
 

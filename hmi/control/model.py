@@ -38,6 +38,7 @@ from hmi.control.crossdir import CrossDirection, nip_stiffness
 from hmi.control.eccentricity import EccentricityCompensator
 from hmi.control.feed import FeedController, FeedOutput, SpeedPlan
 from hmi.control.gap import GapSetpoints
+from hmi.control.gaugecheck import GaugeBalanceCheck
 from hmi.control.massbalance import PowderPath
 from hmi.control.monitor import GaugeMonitor
 from hmi.control.publish import FEEDER_FLOW, FEEDER_HOPPER, FEEDER_REFILL, outputs_for
@@ -68,6 +69,7 @@ class ModelController:
         self.grade = GradeTracker(c.grade_ramp_s)
         self.monitor: GaugeMonitor | None = None  # from the first good read
         self.path: PowderPath | None = None
+        self.check: GaugeBalanceCheck | None = None  # the gauge against the raw mass balance
         self.position_m = 0.0  # web past the nip since start
         self.speed_m_min = 0.0
         self.bank_kg = 0.0
@@ -79,6 +81,7 @@ class ModelController:
         self._coasted = False  # time passed unseen (lost link)
         self._held_s = 0.0  # ... for this long
         self._mixer_in_kg_h = 0.0
+        self._trusted = False  # every flow weighed long enough for the mass balance
         self._fed = True  # the bank is full enough for the force to follow the gap
         self._template: dict[str, float] = {}
         self._corrections: dict[str, float] = {}
@@ -142,6 +145,15 @@ class ModelController:
         out["controller_holding"] = 1.0
         return ControlResult(out, dict(self._last.corrections), ("link_lost",))
 
+    def resolve(self, condition: str) -> bool:
+        """An engineer resolved a latched condition (the gauge was checked against the mass
+        balance); False if this controller latches no such condition."""
+        if self.check is None or condition != self.check.condition:
+            return False
+        self.check.resolve()
+        self._conditions = tuple(c for c in self._conditions if c != condition)
+        return True
+
     # ---------------------------------------------------------------- start
     def _start(self, image: ProcessImage, inputs: ControlInputs) -> bool:
         """Bumpless start from the actuator positions; the models from the first readings."""
@@ -159,6 +171,14 @@ class ModelController:
         self.intake.calibrate(m0, self.bank_kg, mean)
         self.grade.start(target, m0, 0.0)
         self.monitor = GaugeMonitor(c, m0)
+        self.check = GaugeBalanceCheck(
+            gauge_distance_m=c.gauge_distance_m,
+            scan_time_s=c.gauge_scan_time_s,
+            initial_mg_cm2=m0,
+            gain=c.gauge_check_gain,
+            limit_pct=c.gauge_check_limit_pct,
+            delay_s=c.gauge_check_delay_s,
+        )
         cut = good_value(v, q, "recycle_flow_kg_h") or 0.0
         flows = sum(good_value(v, q, name) or 0.0 for name in FEEDER_FLOW)
         self.path = PowderPath.steady(c, flows + cut, self.bank_kg)  # in steady state
@@ -232,10 +252,14 @@ class ModelController:
                         thickness_um=thickness):  # fmt: skip
             assert reading is not None
             self._profile(v, q, reading, auto and not monitor.supervisor.in_grace)
+            usable = self._trusted and not monitor.supervisor.in_grace
+            self.check.on_scan(reading, target, usable)  # type: ignore[union-attr]
             tolerance = sp.get("areal_mass_tolerance_pct", 1.5)
             monitor.judge(self.grade, reading, self.position_m, speed, tolerance)
         if monitor.condition:
             conditions.append(monitor.condition)
+        if self.check.latched:  # type: ignore[union-attr]
+            conditions.append(self.check.condition)  # type: ignore[union-attr]
 
         self._fed = bank >= c.bank_low_kg  # a starved nip's force is no gap sensor
         if not self._fed:
@@ -271,6 +295,7 @@ class ModelController:
             offspec_m=self.grade.offspec_m,
             pivot=self.cd.pivot,
         )
+        self._template["gauge_mass_balance_disagreement_pct"] = self.check.disagreement_pct  # type: ignore[union-attr]
 
     def _mass_balance(
         self, feed: FeedOutput, dt: float, dx: float, bank: float, width_mm: float, act: bool
@@ -284,6 +309,7 @@ class ModelController:
         model = self.intake.areal_mass(self.gap.mean_ref_um, bank)
         block = path.step(dt, feed.mixer_in_kg_h, dx, bank, width_mm / 1000.0, model)
         trusted = feed.weighed_s > 2.0 * c.mixer_residence_s + c.conveyor_delay_s
+        self._trusted = trusted
         monitor.trust_model(trusted)
         if block is not None and act and bank > 0.0:
             if trusted:  # less so while the feed leads a change through the mixer
@@ -293,6 +319,7 @@ class ModelController:
             else:  # guessed flows went into the mixer: its hold-up is the suspect
                 path.correct_holdup(block[0], block[1], 0.5)
         monitor.smith.advance(dx, dt, model)
+        self.check.advance(dx, dt, block[0] if block is not None else None)  # type: ignore
         return model
 
     def _resume(self, v, q, bank_kg: float) -> None:
@@ -317,6 +344,7 @@ class ModelController:
         path.restart_block(self.bank_kg)
         self.gap.recover(c.recovery_gap_rate_um_s, c.recovery_time_s)
         self.ecc.resume()
+        self.check.hold_off(seen_s)  # type: ignore[union-attr]
         self.cd.resume()
         self._coasted = False
         self._held_s = 0.0

@@ -74,6 +74,18 @@ class SetAlarmInService:
     user: str
 
 
+@dataclass(frozen=True, slots=True)
+class ResolveCondition:
+    """An engineer resolved a condition the controller latches (e.g. the gauge disagreeing
+    with the mass balance: the gauge was checked), so it may clear."""
+
+    condition: str
+    reason: str
+    user: str
+
+
 AlarmCommand = AcknowledgeAlarms | ShelveAlarm | UnshelveAlarm | SetAlarmInService
 
-Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault | AlarmCommand
+Command = (
+    StartLine | StopLine | WriteSetpoint | SetMode | InjectFault | ResolveCondition | AlarmCommand
+)

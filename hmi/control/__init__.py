@@ -44,6 +44,7 @@ from collections.abc import Callable, Mapping
 
 from hmi.control.base import ControlInputs, Controller, ControlResult
 from hmi.control.config import LineControllerConfig, feed_total_kg_h
+from hmi.control.gaugecheck import CONDITION as GAUGE_CHECK_CONDITION
 from hmi.control.line import BaselineController, LineController
 from hmi.control.model import ModelController
 
@@ -53,6 +54,9 @@ CONTROLLERS: dict[str, Callable[[LineControllerConfig], Controller]] = {
     "pi": BaselineController,  # alias of baseline
 }
 DEFAULT_CONTROLLER = "model"  # what the app and scenario runs use unless told otherwise
+# Conditions the model controller latches until an engineer resolves them (controller.resolve;
+# each has an alarm of the same name in resources/alarms.toml)
+LATCHED_CONDITIONS = (GAUGE_CHECK_CONDITION,)
 
 
 def make_controller(
@@ -78,6 +82,7 @@ def make_controller(
 __all__ = [
     "CONTROLLERS",
     "DEFAULT_CONTROLLER",
+    "LATCHED_CONDITIONS",
     "BaselineController",
     "ControlInputs",
     "ControlResult",

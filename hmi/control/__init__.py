@@ -16,6 +16,8 @@ The model controller, in brief (the equations are in each module's docstring):
   deadtime.py       Smith predictor / IMC on the gauge, delay in metres of web
   monitor.py        the gauge loop: supervised scans into the predictor
   supervise.py      bad, stuck, spike (checked against the model and the caliper), lost link
+  gaugecheck.py     the gauge against the raw mass balance (no adapted term), latched until
+                    an engineer resolves it (`resolve`)
   thermal.py        roll growth from the roll temperature
   eccentricity.py   angle-indexed adaptive feedforward learned from the roll force
   crossdir.py       wedge: gaugemeter (force difference), tilt (gauge edges), pivot
@@ -34,7 +36,7 @@ re-based on the held gap and the bank and gauge now, the set-up leaves the held 
 `recovery_gap_rate_um_s`). Each raises a condition in ControlResult.conditions:
 gauge_bad, gauge_stuck, gauge_spike, gauge_model_mismatch, link_lost, force_bad, bank_bad,
 bank_low, roll_temperature_bad, line_speed_bad, feeder_flow_bad, feed_limited,
-gap_position_bad.
+gap_position_bad, and the latched gauge_mass_balance_disagree.
 
 Run time: the eccentricity compensation, the rate limit and the outputs run every tick (100 Hz);
 the rest every 0.1 s, which the loops' time constants (seconds and up) allow.

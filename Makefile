@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-control screenshot clean
+.PHONY: run test lint bench bench-control bench-comm-loss bench-sim-memory screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ bench: $(STAMP_TEST)
 
 bench-control: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks.control $(BENCH_ARGS)
+
+# recovery after a lost link with a bulk-density step (issue 9, item 2), ~40 s
+bench-comm-loss: $(STAMP_TEST)
+	$(BIN)/python -m benchmarks.comm_loss $(BENCH_ARGS)
+
+# peak memory of `hmi sim run` by simulated length (issue 9, item 11); 24 h takes ~25 min
+bench-sim-memory: $(STAMP_TEST)
+	$(BIN)/python -m benchmarks.sim_memory $(BENCH_ARGS)
 
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \

@@ -191,8 +191,8 @@ class ModelController:
     # ---------------------------------------------------------------- every SLOW_S
     def _slow(self, image: ProcessImage, inputs: ControlInputs, dt: float) -> None:
         c, v, q, sp = self.config, image.values, image.quality, inputs.setpoints
-        monitor, path = self.monitor, self.path
-        assert monitor is not None and path is not None
+        monitor, path, check = self.monitor, self.path, self.check
+        assert monitor is not None and path is not None and check is not None
         conditions: list[str] = []
         running = inputs.running
         self.auto = auto = inputs.mode == "auto"
@@ -253,13 +253,13 @@ class ModelController:
             assert reading is not None
             self._profile(v, q, reading, auto and not monitor.supervisor.in_grace)
             usable = self._trusted and not monitor.supervisor.in_grace
-            self.check.on_scan(reading, target, usable)  # type: ignore[union-attr]
+            check.on_scan(reading, target, usable)
             tolerance = sp.get("areal_mass_tolerance_pct", 1.5)
             monitor.judge(self.grade, reading, self.position_m, speed, tolerance)
         if monitor.condition:
             conditions.append(monitor.condition)
-        if self.check.latched:  # type: ignore[union-attr]
-            conditions.append(self.check.condition)  # type: ignore[union-attr]
+        if check.latched:
+            conditions.append(check.condition)
 
         self._fed = bank >= c.bank_low_kg  # a starved nip's force is no gap sensor
         if not self._fed:
@@ -295,7 +295,7 @@ class ModelController:
             offspec_m=self.grade.offspec_m,
             pivot=self.cd.pivot,
         )
-        self._template["gauge_mass_balance_disagreement_pct"] = self.check.disagreement_pct  # type: ignore[union-attr]
+        self._template["gauge_mass_balance_disagreement_pct"] = check.disagreement_pct
 
     def _mass_balance(
         self, feed: FeedOutput, dt: float, dx: float, bank: float, width_mm: float, act: bool
@@ -303,8 +303,8 @@ class ModelController:
         """Advance the powder path and the dead-time model; adapt the intake (or, after
         guessed flows, the mixer hold-up) per revolution block. Returns the model's areal mass
         at the nip now."""
-        c, path, monitor = self.config, self.path, self.monitor
-        assert path is not None and monitor is not None
+        c, path, monitor, check = self.config, self.path, self.monitor, self.check
+        assert path is not None and monitor is not None and check is not None
         self._mixer_in_kg_h = feed.mixer_in_kg_h
         model = self.intake.areal_mass(self.gap.mean_ref_um, bank)
         block = path.step(dt, feed.mixer_in_kg_h, dx, bank, width_mm / 1000.0, model)
@@ -319,7 +319,7 @@ class ModelController:
             else:  # guessed flows went into the mixer: its hold-up is the suspect
                 path.correct_holdup(block[0], block[1], 0.5)
         monitor.smith.advance(dx, dt, model)
-        self.check.advance(dx, dt, block[0] if block is not None else None)  # type: ignore
+        check.advance(dx, dt, block[0] if block is not None else None)
         return model
 
     def _resume(self, v, q, bank_kg: float) -> None:
@@ -331,8 +331,8 @@ class ModelController:
         the web on its way to the gauge is refilled with m̂, the mass-balance block restarts,
         and the set-up leaves the held gap at the recovery slew. Without the re-base the bank
         feedforward took the drained bank for a thin film and opened the gap (issue 9)."""
-        c, monitor, path = self.config, self.monitor, self.path
-        assert monitor is not None and path is not None
+        c, monitor, path, check = self.config, self.monitor, self.path, self.check
+        assert monitor is not None and path is not None and check is not None
         mismatch = monitor.mismatch
         reading = good_value(v, q, "areal_mass_mg_cm2")
         seen_s = monitor.smith.dead_time_s(self.speed_m_min) + c.gauge_scan_time_s
@@ -340,11 +340,11 @@ class ModelController:
         made = (made if made is not None else self.grade.setup_target) - mismatch
         gap = self.gap.mean_ref_um
         self.intake.rebase(made, bank_kg, gap, c.recovery_rebase_limit_frac)
-        monitor.smith.reset(self.intake.areal_mass(gap, bank_kg), mismatch)
+        monitor.smith.reset(made, mismatch)  # the next scan is expected to read y
         path.restart_block(self.bank_kg)
         self.gap.recover(c.recovery_gap_rate_um_s, c.recovery_time_s)
         self.ecc.resume()
-        self.check.hold_off(seen_s)  # type: ignore[union-attr]
+        check.hold_off(min(seen_s, 600.0))  # finite: a web that stood has no dead time
         self.cd.resume()
         self._coasted = False
         self._held_s = 0.0

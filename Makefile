@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-fieldbus bench-control screenshot system-deps clean \
-	package-linux package-windows package-check
+.PHONY: run test lint bench bench-fieldbus bench-control bench-comm-loss bench-sim-memory \
+	screenshot system-deps clean package-linux package-windows package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ bench-fieldbus: $(STAMP_TEST) system-deps
 
 bench-control: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks.control $(BENCH_ARGS)
+
+# recovery after a lost link with a bulk-density step (issue 9, item 2), ~40 s
+bench-comm-loss: $(STAMP_TEST)
+	$(BIN)/python -m benchmarks.comm_loss $(BENCH_ARGS)
+
+# peak memory of `hmi sim run` by simulated length (issue 9, item 11); 24 h takes ~25 min
+bench-sim-memory: $(STAMP_TEST)
+	$(BIN)/python -m benchmarks.sim_memory $(BENCH_ARGS)
 
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \

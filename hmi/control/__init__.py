@@ -16,6 +16,8 @@ The model controller, in brief (the equations are in each module's docstring):
   deadtime.py       Smith predictor / IMC on the gauge, delay in metres of web
   monitor.py        the gauge loop: supervised scans into the predictor
   supervise.py      bad, stuck, spike (checked against the model and the caliper), lost link
+  gaugecheck.py     the gauge against the raw mass balance (no adapted term), latched until
+                    an engineer resolves it (`resolve`)
   thermal.py        roll growth from the roll temperature
   eccentricity.py   angle-indexed adaptive feedforward learned from the roll force
   crossdir.py       wedge: gaugemeter (force difference), tilt (gauge edges), pivot
@@ -29,10 +31,12 @@ was held, so switching is bumpless either way.
 
 Bad inputs never move the gap: a bad, stuck or implausible gauge scan is not used; a bad force
 freezes what learns from it; a bad angle is dead-reckoned from the speed; a lost link holds
-every output as last written. Each raises a condition in ControlResult.conditions:
+every output as last written, and its return is bumpless (model.py `_resume`: the intake is
+re-based on the held gap and the bank and gauge now, the set-up leaves the held gap at
+`recovery_gap_rate_um_s`). Each raises a condition in ControlResult.conditions:
 gauge_bad, gauge_stuck, gauge_spike, gauge_model_mismatch, link_lost, force_bad, bank_bad,
 bank_low, roll_temperature_bad, line_speed_bad, feeder_flow_bad, feed_limited,
-gap_position_bad.
+gap_position_bad, and the latched gauge_mass_balance_disagree.
 
 Run time: the eccentricity compensation, the rate limit and the outputs run every tick (100 Hz);
 the rest every 0.1 s, which the loops' time constants (seconds and up) allow.
@@ -42,6 +46,7 @@ from collections.abc import Callable, Mapping
 
 from hmi.control.base import ControlInputs, Controller, ControlResult
 from hmi.control.config import LineControllerConfig, feed_total_kg_h
+from hmi.control.gaugecheck import CONDITION as GAUGE_CHECK_CONDITION
 from hmi.control.line import BaselineController, LineController
 from hmi.control.model import ModelController
 
@@ -51,6 +56,9 @@ CONTROLLERS: dict[str, Callable[[LineControllerConfig], Controller]] = {
     "pi": BaselineController,  # alias of baseline
 }
 DEFAULT_CONTROLLER = "model"  # what the app and scenario runs use unless told otherwise
+# Conditions the model controller latches until an engineer resolves them (controller.resolve;
+# each has an alarm of the same name in resources/alarms.toml)
+LATCHED_CONDITIONS = (GAUGE_CHECK_CONDITION,)
 
 
 def make_controller(
@@ -76,6 +84,7 @@ def make_controller(
 __all__ = [
     "CONTROLLERS",
     "DEFAULT_CONTROLLER",
+    "LATCHED_CONDITIONS",
     "BaselineController",
     "ControlInputs",
     "ControlResult",

@@ -58,6 +58,10 @@ class LineControllerConfig:
         actuator's 100 µm/s, so the actuator stays linear).
       feeder_max_kg_h: feeder setpoint limit; the line speed reference is held where the
         feeders can still feed the film.
+      recovery_gap_rate_um_s, recovery_time_s, recovery_rebase_limit_frac: after a lost link
+        the common gap set-up leaves the held gap at this slew, for at least this time and
+        until it has caught up (bumpless recovery); the intake model is re-based on the
+        return at most by this share.
       bank_low_kg: a bank this low draws unreliably: the set-up compensates the bank only down
         to here ("bank_low"), rather than opening the gap without bound.
     """
@@ -82,6 +86,9 @@ class LineControllerConfig:
     gap_min_um: float = 10.0
     gap_max_um: float = 600.0
     gap_rate_um_s: float = 80.0
+    recovery_gap_rate_um_s: float = 2.0  # slew of the set-up after a lost link returns
+    recovery_time_s: float = 20.0  # ... for at least this long (dead time + two scans)
+    recovery_rebase_limit_frac: float = 0.2  # the intake re-based at most ±20 % on the return
     feeder_max_kg_h: float = 2000.0
     bank_low_kg: float = 1.0  # below it the set-up stops opening the gap for the bank
     # --- tuning: baseline PI (fixed gains, tuned at the nominal dead time) ---
@@ -104,6 +111,9 @@ class LineControllerConfig:
     bank_trim_limit_frac: float = 0.05  # trim limit, share of the film flow
     minor_follow_time_s: float = 2.0  # filter of the main feeder's flow the minors follow
     grade_ramp_s: float = 0.2  # grade change: the set-up target ramps over this time
+    gauge_check_gain: float = 0.2  # gauge vs raw mass balance: share of a scan's disagreement
+    gauge_check_limit_pct: float = 1.0  # ... beyond this (% of target) ...
+    gauge_check_delay_s: float = 30.0  # ... for this long latches "gauge_mass_balance_disagree"
     spike_limit_pct: float = 0.6  # a scan this far off the prediction is not believed ...
     spike_accept_scans: int = 10  # ... unless this many scans in a row say the same
     stuck_scans: float = 2.5  # no new scan for this many scan times while running: stuck
@@ -131,6 +141,7 @@ class LineControllerConfig:
             "mixer_residence_s",
             "bank_intake_scale_kg",
             "gap_rate_um_s",
+            "recovery_gap_rate_um_s",
             "nominal_speed_m_min",
             "eccentricity_time_s",
             "bank_trim_time_s",
@@ -141,7 +152,10 @@ class LineControllerConfig:
                 raise ValueError(f"{name}: must be > 0 (got {getattr(self, name)!r})")
         if not self.gap_min_um < self.gap_max_um:
             raise ValueError("gap_min_um: must be below gap_max_um")
-        for name in ("monitor_filter", "mass_balance_gain", "tilt_gain", "gaugemeter_gain"):
+        for name in (
+            "monitor_filter", "mass_balance_gain", "tilt_gain", "gaugemeter_gain",
+            "gauge_check_gain",
+        ):  # fmt: skip
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name}: must be in 0 to 1 (got {getattr(self, name)!r})")
 

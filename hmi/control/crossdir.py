@@ -128,6 +128,11 @@ class CrossDirection:
         # the film's wedge at the nip now, as the forces see it, on its way to the gauge
         self.tilt.advance(dx_m, dt_s, measured)
 
+    def resume(self) -> None:
+        """Time passed unseen (a lost link): the force change meanwhile is no step to find a
+        pivot from."""
+        self._last_f = None
+
     def on_scan(self, edge_os: float, edge_ds: float, gain_mg_cm2_um: float) -> bool:
         """A new scan: the measured wedge corrects the force-based one (tilt, per scan). A
         wedge further than `limit_um` from the expected one (a spike on an edge zone) is not

@@ -57,6 +57,12 @@ class EccentricityCompensator:
         """The gap setpoint's share: −ê(θ + ω·t_lead)."""
         return -self.gap_um(angle_rad + self.angular_speed_rad_s(speed_m_min) * self.lead_s)
 
+    def resume(self) -> None:
+        """Time passed unseen (a lost link): the force's slow mean is re-seeded from the next
+        reading, so the change of the mean force meanwhile is not learned as ripple; what was
+        learned is kept."""
+        self._force_slow = None
+
     def adapt(
         self, angle_rad: float, force_kn: float, gap_um: float, stiffness_kn_um: float, dt_s: float
     ) -> None:

@@ -19,7 +19,10 @@ from hmi.control.config import LineControllerConfig
 
 
 class GapSetpoints:
-    __slots__ = ("config", "offsets_um", "ref_um", "sp_um", "base_um", "comp_um")
+    __slots__ = (
+        "config", "offsets_um", "ref_um", "sp_um", "base_um", "comp_um", "common_um",
+        "recovery_rate_um_s", "recovery_left_s",
+    )  # fmt: skip
 
     def __init__(self, config: LineControllerConfig) -> None:
         self.config = config
@@ -28,6 +31,9 @@ class GapSetpoints:
         self.sp_um = [0.0, 0.0]
         self.base_um = [0.0, 0.0]  # sp before the eccentricity compensation and limits
         self.comp_um = [0.0, 0.0]  # thermal + tilt + gaugemeter per side
+        self.common_um = 0.0  # the common set-up last planned
+        self.recovery_rate_um_s: float | None = None  # slew of the set-up while recovering
+        self.recovery_left_s = 0.0  # ... at least this much longer
 
     def start(self, positions_um: list[float], thermal_um: float) -> float:
         """Bumpless: the setpoints stay where the actuators are; the material sees the
@@ -39,17 +45,38 @@ class GapSetpoints:
         self.sp_um = list(positions_um)
         self.base_um = list(positions_um)
         self.comp_um = [-thermal_um, -thermal_um]
+        self.common_um = mean
         return mean
 
     @property
     def mean_ref_um(self) -> float:
         return 0.5 * (self.ref_um[0] + self.ref_um[1])
 
-    def plan(self, common_um: float, compensations_um: tuple[float, float]) -> None:
-        """The slow part: the common set-up and each side's compensations."""
+    def recover(self, rate_um_s: float | None, time_s: float = 0.0) -> None:
+        """Slew the common set-up at `rate_um_s` for at least `time_s` and until it has caught
+        up (a lost link returned); None ends it (an operator's new grade goes at full rate)."""
+        self.recovery_rate_um_s = rate_um_s
+        self.recovery_left_s = time_s if rate_um_s is not None else 0.0
+
+    def plan(
+        self, common_um: float, compensations_um: tuple[float, float], dt_s: float = 0.0
+    ) -> float:
+        """The slow part: the common set-up and each side's compensations. While recovering
+        from a lost link the common set-up moves from the last one at most
+        `recovery_rate_um_s`·dt. Returns the common set-up used."""
+        rate = self.recovery_rate_um_s
+        if rate is not None:
+            last, step = self.common_um, rate * dt_s
+            limited = last + min(step, max(-step, common_um - last))
+            self.recovery_left_s -= dt_s
+            if self.recovery_left_s <= 0.0 and abs(common_um - limited) < 1e-9:
+                self.recovery_rate_um_s = None  # caught up: the normal rate from here
+            common_um = limited
+        self.common_um = common_um
         for i in (0, 1):
             self.comp_um[i] = compensations_um[i]
             self.base_um[i] = common_um + self.offsets_um[i] + compensations_um[i]
+        return common_um
 
     def step(self, ecc_um: float, dt_s: float) -> None:
         """The fast part: add the eccentricity, limit range and rate, publish the reference."""

@@ -38,6 +38,7 @@ from hmi.control.crossdir import CrossDirection, nip_stiffness
 from hmi.control.eccentricity import EccentricityCompensator
 from hmi.control.feed import FeedController, FeedOutput, SpeedPlan
 from hmi.control.gap import GapSetpoints
+from hmi.control.gaugecheck import GaugeBalanceCheck
 from hmi.control.massbalance import PowderPath
 from hmi.control.monitor import GaugeMonitor
 from hmi.control.publish import FEEDER_FLOW, FEEDER_HOPPER, FEEDER_REFILL, outputs_for
@@ -69,6 +70,7 @@ class ModelController:
         self.grade = GradeTracker(c.grade_ramp_s)
         self.monitor: GaugeMonitor | None = None  # from the first good read
         self.path: PowderPath | None = None
+        self.check: GaugeBalanceCheck | None = None  # the gauge against the raw mass balance
         self.position_m = 0.0  # web past the nip since start
         self.speed_m_min = 0.0
         self.bank_kg = 0.0
@@ -78,7 +80,9 @@ class ModelController:
         self._slow_dt = 0.0
         self._fresh = True  # the first tick runs the slow part
         self._coasted = False  # time passed unseen (lost link)
+        self._held_s = 0.0  # ... for this long
         self._mixer_in_kg_h = 0.0
+        self._trusted = False  # every flow weighed long enough for the mass balance
         self._fed = True  # the bank is full enough for the force to follow the gap
         self._template: dict[str, float] = {}
         self._corrections: dict[str, float] = {}
@@ -132,12 +136,24 @@ class ModelController:
             model = self.intake.areal_mass(self.gap.mean_ref_um, self.bank_kg)
             self.monitor.smith.advance(dx, dt_s, model)
             self.path.coast(dt_s, self._mixer_in_kg_h)
+            self.thermal.step(None, dt_s)  # the rolls go on relaxing to the last reading
             self._coasted = True
+            self._held_s += dt_s
+            self._fresh = True  # the first tick back runs the slow part (and _resume)
         if self._last is None:
             return ControlResult({}, {}, ("link_lost",))
         out = dict(self._last.outputs)
         out["controller_holding"] = 1.0
         return ControlResult(out, dict(self._last.corrections), ("link_lost",))
+
+    def resolve(self, condition: str) -> bool:
+        """An engineer resolved a latched condition (the gauge was checked against the mass
+        balance); False if this controller latches no such condition."""
+        if self.check is None or condition != self.check.condition:
+            return False
+        self.check.resolve()
+        self._conditions = tuple(c for c in self._conditions if c != condition)
+        return True
 
     # ---------------------------------------------------------------- start
     def _start(self, image: ProcessImage, inputs: ControlInputs) -> bool:
@@ -156,6 +172,14 @@ class ModelController:
         self.intake.calibrate(m0, self.bank_kg, mean)
         self.grade.start(target, m0, 0.0)
         self.monitor = GaugeMonitor(c, m0)
+        self.check = GaugeBalanceCheck(
+            gauge_distance_m=c.gauge_distance_m,
+            scan_time_s=c.gauge_scan_time_s,
+            initial_mg_cm2=m0,
+            gain=c.gauge_check_gain,
+            limit_pct=c.gauge_check_limit_pct,
+            delay_s=c.gauge_check_delay_s,
+        )
         cut = good_value(v, q, "recycle_flow_kg_h") or 0.0
         flows = sum(good_value(v, q, name) or 0.0 for name in FEEDER_FLOW)
         self.path = PowderPath.steady(c, flows + cut, self.bank_kg)  # in steady state
@@ -168,8 +192,8 @@ class ModelController:
     # ---------------------------------------------------------------- every SLOW_S
     def _slow(self, image: ProcessImage, inputs: ControlInputs, dt: float) -> None:
         c, v, q, sp = self.config, image.values, image.quality, inputs.setpoints
-        monitor, path = self.monitor, self.path
-        assert monitor is not None and path is not None
+        monitor, path, check = self.monitor, self.path, self.check
+        assert monitor is not None and path is not None and check is not None
         conditions: list[str] = []
         running = inputs.running
         self.auto = auto = inputs.mode == "auto"
@@ -189,6 +213,8 @@ class ModelController:
         else:
             self.bank_kg = bank
         bank = self.bank_kg
+        if self._coasted:
+            self._resume(v, q, max(bank, c.bank_low_kg))
         temperature = good_value(v, q, "roll_temperature_c")
         if temperature is None:
             conditions.append("roll_temperature_bad")
@@ -217,6 +243,7 @@ class ModelController:
         if self.grade.changed and old_target:
             monitor.grade_change(target / old_target, speed if moving else 0.0)
             path.restart_block(bank)
+            self.gap.recover(None)  # an operator's new grade goes at full rate
         model = self._mass_balance(feed, dt, dx, bank, sp["web_width_mm"], auto and moving)
         self._wedge(v, q, dt, dx, auto and moving, conditions)
 
@@ -226,10 +253,14 @@ class ModelController:
                         thickness_um=thickness):  # fmt: skip
             assert reading is not None
             self._profile(v, q, reading, auto and not monitor.supervisor.in_grace)
+            usable = self._trusted and not monitor.supervisor.in_grace
+            check.on_scan(reading, target, usable)
             tolerance = sp.get("areal_mass_tolerance_pct", 1.5)
             monitor.judge(self.grade, reading, self.position_m, speed, tolerance)
         if monitor.condition:
             conditions.append(monitor.condition)
+        if check.latched:
+            conditions.append(check.condition)
 
         self._fed = bank >= c.bank_low_kg  # a starved nip's force is no gap sensor
         if not self._fed:
@@ -244,8 +275,8 @@ class ModelController:
             common = self.gap.mean_ref_um
         tilt = self.cd.split(-self.cd.tilt.mismatch)
         gaugemeter = self.cd.split(-self.cd.offset_um)
-        self.gap.plan(
-            common, (-thermal + tilt[0] + gaugemeter[0], -thermal + tilt[1] + gaugemeter[1])
+        common = self.gap.plan(
+            common, (-thermal + tilt[0] + gaugemeter[0], -thermal + tilt[1] + gaugemeter[1]), dt
         )
         feedforward = self.intake.gap(setup_target, setup_bank, commissioned=True)
         self._conditions = tuple(conditions)
@@ -265,6 +296,7 @@ class ModelController:
             offspec_m=self.grade.offspec_m,
             pivot=self.cd.pivot,
         )
+        self._template["gauge_mass_balance_disagreement_pct"] = check.disagreement_pct
 
     def _mass_balance(
         self, feed: FeedOutput, dt: float, dx: float, bank: float, width_mm: float, act: bool
@@ -272,15 +304,13 @@ class ModelController:
         """Advance the powder path and the dead-time model; adapt the intake (or, after
         guessed flows, the mixer hold-up) per revolution block. Returns the model's areal mass
         at the nip now."""
-        c, path, monitor = self.config, self.path, self.monitor
-        assert path is not None and monitor is not None
-        if self._coasted:  # back from a lost link: the block under way saw nothing
-            path.restart_block(bank)
-            self._coasted = False
+        c, path, monitor, check = self.config, self.path, self.monitor, self.check
+        assert path is not None and monitor is not None and check is not None
         self._mixer_in_kg_h = feed.mixer_in_kg_h
         model = self.intake.areal_mass(self.gap.mean_ref_um, bank)
         block = path.step(dt, feed.mixer_in_kg_h, dx, bank, width_mm / 1000.0, model)
         trusted = feed.weighed_s > 2.0 * c.mixer_residence_s + c.conveyor_delay_s
+        self._trusted = trusted
         monitor.trust_model(trusted)
         if block is not None and act and bank > 0.0:
             if trusted:  # less so while the feed leads a change through the mixer
@@ -290,7 +320,35 @@ class ModelController:
             else:  # guessed flows went into the mixer: its hold-up is the suspect
                 path.correct_holdup(block[0], block[1], 0.5)
         monitor.smith.advance(dx, dt, model)
+        check.advance(dx, dt, block[0] if block is not None else None)
         return model
+
+    def _resume(self, v, q, bank_kg: float) -> None:
+        """Back from a lost link, bumplessly. The line ran on the held commands while the
+        model saw nothing: the bank it reads now has drained or grown by what the nip really
+        drew. The intake c is re-based so that the model says, at the held gap and this bank,
+        m̂ = y − d̂ with y the gauge's last scan if the loss lasted long enough for the gauge
+        to have seen film made during it (else the set-up target the held gap was made for);
+        the web on its way to the gauge is refilled with m̂, the mass-balance block restarts,
+        and the set-up leaves the held gap at the recovery slew. Without the re-base the bank
+        feedforward took the drained bank for a thin film and opened the gap (issue 9)."""
+        c, monitor, path, check = self.config, self.monitor, self.path, self.check
+        assert monitor is not None and path is not None and check is not None
+        mismatch = monitor.mismatch
+        reading = good_value(v, q, "areal_mass_mg_cm2")
+        seen_s = monitor.smith.dead_time_s(self.speed_m_min) + c.gauge_scan_time_s
+        made = reading if reading is not None and self._held_s >= seen_s else None
+        made = (made if made is not None else self.grade.setup_target) - mismatch
+        gap = self.gap.mean_ref_um
+        self.intake.rebase(made, bank_kg, gap, c.recovery_rebase_limit_frac)
+        monitor.smith.reset(made, mismatch)  # the next scan is expected to read y
+        path.restart_block(self.bank_kg)
+        self.gap.recover(c.recovery_gap_rate_um_s, c.recovery_time_s)
+        self.ecc.resume()
+        check.hold_off(min(seen_s, 600.0))  # finite: a web that stood has no dead time
+        self.cd.resume()
+        self._coasted = False
+        self._held_s = 0.0
 
     def _wedge(self, v, q, dt: float, dx: float, act: bool, conditions: list[str]) -> None:
         """The gaugemeter: the nip's stiffness and the wedge from the roll forces."""

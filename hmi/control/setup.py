@@ -50,6 +50,14 @@ class IntakeModel:
         denominator = self.phi(bank_kg) * gap_um
         self.c0 = self.c = areal_mass_mg_cm2 / denominator if denominator > 0.0 else 0.0
 
+    def rebase(self, areal_mass_mg_cm2: float, bank_kg: float, gap_um: float, limit: float) -> None:
+        """c = m / (φ(B)·S̄), within ±`limit` (a share) of the present c: the intake that makes
+        the model say `areal_mass_mg_cm2` at this gap and bank (a link that returns)."""
+        denominator = self.phi(bank_kg) * gap_um
+        if denominator > 0.0 and areal_mass_mg_cm2 > 0.0 and self.c > 0.0:
+            wanted = areal_mass_mg_cm2 / denominator
+            self.c = max(self.c * (1.0 - limit), min(self.c * (1.0 + limit), wanted))
+
     def areal_mass(self, gap_um: float, bank_kg: float) -> float:
         """m̂ = c·φ(B)·S̄."""
         return self.c * self.phi(bank_kg) * gap_um

@@ -294,6 +294,15 @@ def _declare() -> tuple[Tag, ...]:
             decimals=2,
         ),
         Tag("offspec_length_m", "m", "Off-spec film counted by the controller", 0, 1e7, _O),
+        Tag(
+            "gauge_mass_balance_disagreement_pct",
+            "%",
+            "Gauge minus mass balance (% of target)",
+            -100,
+            100,
+            _O,
+            decimals=2,
+        ),
         Tag("gap_tilt_pivot", "", "Share of a wedge correction on DS", 0, 1, _O, decimals=2),
     ]
     return tuple(tags)

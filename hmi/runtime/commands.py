@@ -86,6 +86,25 @@ class LoadRecipe:
     user: str
 
 
+@dataclass(frozen=True, slots=True)
+class ResolveCondition:
+    """An engineer resolved a condition the controller latches (e.g. the gauge disagreeing
+    with the mass balance: the gauge was checked), so it may clear."""
+
+    condition: str
+    reason: str
+    user: str
+
+
 AlarmCommand = AcknowledgeAlarms | ShelveAlarm | UnshelveAlarm | SetAlarmInService
 
-Command = StartLine | StopLine | WriteSetpoint | SetMode | InjectFault | LoadRecipe | AlarmCommand
+Command = (
+    StartLine
+    | StopLine
+    | WriteSetpoint
+    | SetMode
+    | InjectFault
+    | LoadRecipe
+    | ResolveCondition
+    | AlarmCommand
+)

@@ -31,6 +31,7 @@ from hmi.runtime.commands import (
     Command,
     InjectFault,
     LoadRecipe,
+    ResolveCondition,
     SetAlarmInService,
     SetMode,
     ShelveAlarm,
@@ -352,6 +353,12 @@ class Runtime:
                     self._note(f"fault {kind} injected by {user}")
                 except (ValueError, TypeError, NotImplementedError) as exc:
                     self._note(f"rejected: {kind}: {exc}")
+            case ResolveCondition(condition=condition, user=user):
+                resolve = getattr(self.controller, "resolve", None)
+                if resolve is not None and resolve(condition):
+                    self._note(f"{condition} resolved by {user}")
+                else:
+                    self._note(f"rejected: {condition} is not latched")
             case AcknowledgeAlarms() | ShelveAlarm() | UnshelveAlarm() | SetAlarmInService():
                 self._note(apply_alarm_command(self.alarms, command))
             case _:

@@ -29,6 +29,7 @@ from hmi.runtime.commands import (
     Command,
     InjectFault,
     Mode,
+    ResolveCondition,
     SetAlarmInService,
     SetMode,
     ShelveAlarm,
@@ -159,6 +160,18 @@ class LineService:
         recipes.record_load(session, v, wall)
         self._runtime.submit(load_command(v, session.user))
         return v
+
+    def resolve_condition(self, condition: str, reason: str) -> None:
+        """Resolve a condition the controller latches until an engineer has looked (e.g.
+        "gauge_mass_balance_disagree": the gauge was checked or recalibrated). Engineer or
+        higher (the controller-tuning permission); a reason, saying what was done, is
+        required and audited."""
+        details = {"condition": condition}
+        session = self._check(Action.TUNING_EDIT, details, reason)
+        if not reason.strip():
+            raise ValueError("resolving a condition needs a reason (what was checked or done)")
+        self._record(session, Action.TUNING_EDIT, details, reason)
+        self._runtime.submit(ResolveCondition(condition, reason, session.user))
 
     # ----- alarms -----
     def acknowledge_alarms(self, names: Sequence[str], reason: str = "") -> None:

@@ -16,17 +16,38 @@ Definitions (all after `startup_s`):
 - `offspec_length_m`: metres of film whose width-mean error exceeds the tolerance.
 - `settling_time_s`: per event, time until the error last left the settling band (a third of the
   tolerance by default) before the next event; 0 if it never left, null if it never came back.
+
+Streaming (issue 9, item 11): every sample is folded into a few numbers as it comes and then
+dropped, so a run of any length holds the same small state (a sample costs a few µs; nothing
+grows with the run's length, only with the number of events and setpoint segments):
+- means and σ by Welford's update (hmi/sim/moments.py), exact up to rounding far below the
+  4 decimals reported; the MD statistic closes one scan block at a time; the thickness σ
+  pools each segment's sum of squared deviations about its own mean, Σ M2_seg / N;
+- settling: each event's window keeps whether, and when last, the error left the band and
+  whether its latest sample was outside; the gap samples of a window after its latest
+  outside sample are merged in when the window closes (the ones before it are inside the
+  settling window, which only the close decides). Samples within 0.01 s of that outside
+  sample are kept raw until the close (exact for samples spaced more than 0.01 s; the runner
+  samples at 10 Hz);
+- the last TAIL_SAMPLES samples are kept raw, so `summary(end_s)` judges the end of the run
+  against its end_s; end_s must be later than every older sample (ValueError otherwise).
 """
 
 from __future__ import annotations
 
 import bisect
+import copy
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from hmi.sim.moments import Moments
+
 SIDES = ("os", "ds")
+TAIL_SAMPLES = 16  # raw samples kept for the end of the run (see the module docstring)
+NEAR_S = 0.01  # gap samples this close after an outside sample wait for the window's close
 
 
 @dataclass
@@ -58,6 +79,130 @@ class Sample:
     gap_error_um: dict[str, float]
 
 
+Gaps = dict[str, float]  # the finite gap errors of a kept sample, per side
+
+
+class _Window:
+    """The settling window of one event, [start, next event) — see the module docstring."""
+
+    __slots__ = ("start_s", "left", "last_out_s", "last_was_out", "near", "tail", "until_s")
+
+    def __init__(self, start_s: float) -> None:
+        self.start_s = start_s
+        self.left = False  # the error left the band in this window
+        self.last_out_s = math.nan
+        self.last_was_out = False
+        self.near: list[tuple[float, Gaps]] = []
+        self.tail = {s: Moments() for s in SIDES}  # gap samples after the last outside one
+        self.until_s = math.nan  # the settling window's end, once closed
+
+    def add(self, t_s: float, outside: bool, gaps: Gaps) -> None:
+        self.last_was_out = outside
+        if outside:
+            self.left, self.last_out_s = True, t_s
+            self.near = [(t_s, gaps)]
+            self.tail = {s: Moments() for s in SIDES}
+        elif t_s == self.start_s:  # inside the settling window whatever it turns out to be
+            return
+        elif self.left and t_s - self.last_out_s <= NEAR_S:
+            self.near.append((t_s, gaps))
+        else:
+            for side, value in gaps.items():
+                self.tail[side].add(value)
+
+    def close(self, stop_s: float, gap: dict[str, Moments]) -> float | None:
+        """The settling time; merges the gap samples outside the settling window into `gap`."""
+        if not self.left:
+            settling: float | None = 0.0
+            self.until_s = self.start_s
+        elif self.last_was_out:  # never came back
+            settling, self.until_s = None, stop_s
+        else:
+            settling = round(float(self.last_out_s - self.start_s), 2)
+            self.until_s = self.start_s + settling
+        if settling is not None:
+            for side in SIDES:
+                gap[side].merge(self.tail[side])
+            for t_s, gaps in self.near:
+                if t_s > self.until_s:
+                    for side, value in gaps.items():
+                        gap[side].add(value)
+        self.near, self.tail = [], {}
+        return settling
+
+
+class _Stream:
+    """Everything a run's statistics need, folded in sample by sample."""
+
+    def __init__(self, stats: RunStatistics) -> None:
+        self.error = Moments()  # width-mean error, kept samples
+        self.md = Moments()  # scan-block means
+        self.block: tuple[int, float, int] | None = None  # (index, sum, count) under way
+        self.cd = Moments()
+        self.thickness: dict[int, Moments] = {}  # per setpoint segment
+        self.offspec_m = 0.0
+        self.last_position_m: float | None = None
+        self.gap = {s: Moments() for s in SIDES}
+        self.windows = [_Window(t) for t in stats.event_times_s]
+        self.settling: list[float | None] = []
+        self.w = -1  # the window the samples are in (−1: before the first event)
+        self.end_s: float | None = None  # known in the summary only
+
+    def add(self, st: RunStatistics, s: Sample) -> None:
+        t = s.t_s
+        keep = t >= st.startup_s
+        err = (s.mean_mg_cm2 / s.target - 1) * 100
+        position = s.gauge_position_m
+        travelled = 0.0 if self.last_position_m is None else position - self.last_position_m
+        self.last_position_m = position
+        if keep:
+            self.error.add(err)
+            self._block(math.floor((t - st.startup_s) / st.scan_time_s), err)
+            if s.zones_mg_cm2 is not None:
+                self.cd.add_many((s.zones_mg_cm2 / s.target - 1) * 100)
+            segment = bisect.bisect_right(st.segment_times_s, t)
+            self.thickness.setdefault(segment, Moments()).add(s.thickness_um)
+            if abs(err) > st.tolerance_pct and position > 0:
+                self.offspec_m += travelled
+        gaps = {k: v for k, v in s.gap_error_um.items() if keep and math.isfinite(v)}
+        self._settle(st, t, abs(err) > st.settle_band_pct, gaps)
+
+    def _block(self, index: int, err: float) -> None:
+        if self.block is not None and self.block[0] != index:
+            self.md.add(self.block[1] / self.block[2])
+            self.block = None
+        i, total, n = self.block or (index, 0.0, 0)
+        self.block = (i, total + err, n + 1)
+
+    def _settle(self, st: RunStatistics, t: float, outside: bool, gaps: Gaps) -> None:
+        events, windows = st.event_times_s, self.windows
+        while self.w + 1 < len(events) and t >= events[self.w + 1]:
+            if self.w >= 0:
+                self.settling.append(windows[self.w].close(events[self.w + 1], self.gap))
+            self.w += 1
+        last = len(events) - 1
+        if self.w == last and self.end_s is not None and t >= self.end_s:
+            if len(self.settling) == last:  # the last window ends at end_s
+                self.settling.append(windows[last].close(self.end_s, self.gap))
+            if t > windows[last].until_s:  # past every settling window
+                for side, value in gaps.items():
+                    self.gap[side].add(value)
+        elif self.w < 0:  # before the first event: no settling window
+            for side, value in gaps.items():
+                self.gap[side].add(value)
+        else:
+            windows[self.w].add(t, outside, gaps)
+
+    def finish(self, st: RunStatistics, end_s: float) -> None:
+        events = st.event_times_s
+        for i in range(len(self.settling), len(events)):
+            stop = events[i + 1] if i + 1 < len(events) else end_s
+            self.settling.append(self.windows[i].close(stop, self.gap))
+        if self.block is not None:
+            self.md.add(self.block[1] / self.block[2])
+            self.block = None
+
+
 class RunStatistics:
     def __init__(
         self,
@@ -75,96 +220,55 @@ class RunStatistics:
         self.scan_time_s = scan_time_s
         self.event_times_s = sorted(event_times_s)
         self.segment_times_s = sorted(segment_times_s)
-        self.samples: list[Sample] = []
+        self._stream = _Stream(self)
+        self._tail: deque[Sample] = deque()
+        self._streamed_until_s = -math.inf  # the latest sample folded in
+        self.samples_added = 0
+
+    @property
+    def retained_samples(self) -> int:
+        """Samples held raw (at most TAIL_SAMPLES, whatever the length of the run)."""
+        return len(self._tail)
 
     def add(self, sample: Sample) -> None:
-        self.samples.append(sample)
-
-    def _error_pct(self) -> tuple[np.ndarray, np.ndarray]:
-        t = np.array([s.t_s for s in self.samples])
-        err = np.array([(s.mean_mg_cm2 / s.target - 1) * 100 for s in self.samples])
-        return t, err
-
-    def settling_times(self, t: np.ndarray, err: np.ndarray, end_s: float) -> list[float | None]:
-        result: list[float | None] = []
-        for i, start in enumerate(self.event_times_s):
-            stop = self.event_times_s[i + 1] if i + 1 < len(self.event_times_s) else end_s
-            window = (t >= start) & (t < stop)
-            outside = np.abs(err[window]) > self.settle_band_pct
-            if not outside.any():
-                result.append(0.0)
-            elif outside[-1]:
-                result.append(None)
-            else:
-                last = t[window][np.nonzero(outside)[0][-1]]
-                result.append(round(float(last - start), 2))
-        return result
+        """Fold a sample in (samples come in time order)."""
+        self.samples_added += 1
+        self._tail.append(sample)
+        if len(self._tail) > TAIL_SAMPLES:
+            oldest = self._tail.popleft()
+            self._stream.add(self, oldest)
+            self._streamed_until_s = oldest.t_s
 
     def summary(self, end_s: float) -> dict[str, object]:
-        t, err = self._error_pct()
-        keep = t >= self.startup_s
-        settling = self.settling_times(t, err, end_s)
-        result: dict[str, object] = {
-            "areal_mass_mean_error_pct": _round(np.mean(err[keep])) if keep.any() else None,
-            "areal_mass_2sigma_pct": _round(2 * np.std(self._scan_averages(t, err, keep))),
-            "areal_mass_cd_2sigma_pct": _round(2 * np.std(self._zone_errors(keep))),
-            "thickness_2sigma_um": _round(2 * np.std(self._thickness_deviation(t, keep))),
-            "offspec_length_m": round(self._offspec_m(err, keep), 2),
-            "settling_time_s": settling,
-        }
-        in_window = self._settling_mask(t, settling, end_s)
-        for side in SIDES:
-            gap = np.array([s.gap_error_um[side] for s in self.samples])
-            use = keep & ~in_window & np.isfinite(gap)
-            spread = abs(np.mean(gap[use])) + 3 * np.std(gap[use]) if use.any() else np.nan
-            result.setdefault("gap_error_3sigma_um", {})[side] = _round(spread)
-            result.setdefault("gap_error_max_um", {})[side] = (
-                _round(np.max(np.abs(gap[use]))) if use.any() else None
+        """The statistics of the run up to `end_s` (the samples held raw are judged against
+        it; the streamed state is not changed, so the summary may be taken again)."""
+        if not end_s > self._streamed_until_s:
+            raise ValueError(
+                f"summary: end_s {end_s:g} s must be later than the samples already streamed "
+                f"(up to {self._streamed_until_s:g} s)"
             )
+        state = copy.deepcopy(self._stream)
+        state.end_s = end_s
+        for sample in self._tail:
+            state.add(self, sample)
+        state.finish(self, end_s)
+        n_thickness = sum(m.n for m in state.thickness.values())
+        m2_thickness = sum(m.m2 for m in state.thickness.values())
+        thickness = math.sqrt(m2_thickness / n_thickness) if n_thickness else math.nan
+        result: dict[str, object] = {
+            "areal_mass_mean_error_pct": _round(state.error.mean) if state.error.n else None,
+            "areal_mass_2sigma_pct": _round(2 * state.md.std()),
+            "areal_mass_cd_2sigma_pct": _round(2 * state.cd.std()),
+            "thickness_2sigma_um": _round(2 * thickness),
+            "offspec_length_m": round(state.offspec_m, 2),
+            "settling_time_s": state.settling,
+        }
+        for side in SIDES:
+            gap = state.gap[side]
+            spread = abs(gap.mean) + 3 * gap.std() if gap.n else math.nan
+            result.setdefault("gap_error_3sigma_um", {})[side] = _round(spread)
+            result.setdefault("gap_error_max_um", {})[side] = _round(gap.max_abs) if gap.n else None
         return result
-
-    def _scan_averages(self, t: np.ndarray, err: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        if not keep.any():
-            return np.array([np.nan])
-        blocks = np.floor((t[keep] - self.startup_s) / self.scan_time_s).astype(int)
-        sums = np.bincount(blocks, weights=err[keep])
-        counts = np.bincount(blocks)
-        full = counts > 0
-        return sums[full] / counts[full]
-
-    def _zone_errors(self, keep: np.ndarray) -> np.ndarray:
-        rows = [
-            (s.zones_mg_cm2 / s.target - 1) * 100
-            for s, k in zip(self.samples, keep, strict=True)
-            if k and s.zones_mg_cm2 is not None
-        ]
-        return np.concatenate(rows) if rows else np.array([np.nan])
-
-    def _thickness_deviation(self, t: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        h = np.array([s.thickness_um for s in self.samples])
-        segment = np.searchsorted(self.segment_times_s, t, side="right")
-        dev = np.full_like(h, np.nan)
-        for k in np.unique(segment[keep]):
-            mask = keep & (segment == k)
-            dev[mask] = h[mask] - np.mean(h[mask])
-        return dev[keep] if keep.any() else np.array([np.nan])
-
-    def _offspec_m(self, err: np.ndarray, keep: np.ndarray) -> float:
-        pos = np.array([s.gauge_position_m for s in self.samples])
-        travelled = np.diff(pos, prepend=pos[0] if len(pos) else 0.0)
-        off = keep & (np.abs(err) > self.tolerance_pct) & (pos > 0)
-        return float(np.sum(travelled[off]))
-
-    def _settling_mask(
-        self, t: np.ndarray, settling: list[float | None], end_s: float
-    ) -> np.ndarray:
-        mask = np.zeros_like(t, dtype=bool)
-        for i, start in enumerate(self.event_times_s):
-            stop = self.event_times_s[i + 1] if i + 1 < len(self.event_times_s) else end_s
-            length = settling[i]
-            until = stop if length is None else start + length
-            mask |= (t >= start) & (t <= until)
-        return mask
 
 
 def _round(value: float) -> float | None:

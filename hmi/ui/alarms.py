@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.alarms.model import AlarmState, AlarmStatus
+from hmi.control import LATCHED_CONDITIONS
 from hmi.runtime.snapshot import Snapshot
 from hmi.security.permissions import Action
 from hmi.ui.access import bind
@@ -84,6 +85,8 @@ class AlarmsScreen(Screen):
         self.state_filter = self._picker(row, "State", list(ActiveFilter.STATES))
         self.state_filter.choose("Active")
         row.addStretch(1)
+        # the engineer's button for a latched alarm; on this row, so the actions fit 1024 px
+        self.resolve_button = self._button(row, "Resolve…", self.ask_resolve)
         col.addLayout(row)
         row = QHBoxLayout()
         self.ack_button = self._button(row, "Acknowledge", self.acknowledge_selected)
@@ -100,6 +103,7 @@ class AlarmsScreen(Screen):
             (self.unshelve_button, Action.ALARM_SHELVE),
             (self.oos_button, Action.ALARM_OUT_OF_SERVICE),
             (self.ris_button, Action.ALARM_OUT_OF_SERVICE),
+            (self.resolve_button, Action.TUNING_EDIT),
         ):
             bind(button, action)
         col.addLayout(row)
@@ -263,6 +267,26 @@ class AlarmsScreen(Screen):
                     "Return to service",
                     lambda n=a.name: self.service.set_alarm_in_service(n, True, None),
                 )
+
+    def ask_resolve(self) -> TouchFormDialog | None:
+        """A condition the controller latches (the gauge disagreeing with the mass balance)
+        clears only when an engineer says what was checked or done."""
+        chosen = self.selected()
+        if len(chosen) != 1 or chosen[0].name not in LATCHED_CONDITIONS:
+            self.context.notify("Resolve: select one latched alarm (gauge vs mass balance)", True)
+            return None
+        name = chosen[0].name
+        dialog = TouchFormDialog(
+            f"Resolve {name}",
+            [Field("reason", "What was checked or done")],
+            lambda values: self.service.resolve_condition(name, values["reason"]),
+            info="The controller holds this alarm until it is resolved. If the gauge still "
+            "disagrees with the mass balance, it comes back.",
+            primary="Resolve",
+            parent=self,
+        )
+        dialog.open()
+        return dialog
 
     # ----- history -----
     def history_filters(self) -> dict[str, object]:

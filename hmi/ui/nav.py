@@ -19,7 +19,7 @@ class NavBar(QFrame):
         self.setFixedHeight(BUTTON_HEIGHT + 16)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(12, 8, 12, 8)
-        self._layout.setSpacing(10)
+        self._layout.setSpacing(6)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self.buttons: dict[str, QPushButton] = {}

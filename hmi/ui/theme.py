@@ -107,7 +107,7 @@ QPushButton:disabled {{ color: #8a8d90; }}
 QPushButton:checked, QPushButton[active="true"] {{
     background: {BUTTON_ACTIVE}; color: {BUTTON_ACTIVE_TEXT}; border-color: {BUTTON_ACTIVE};
 }}
-#navButton {{ font-size: 18px; min-width: 100px; }}  /* eight fit in 1024 px */
+#navButton {{ font-size: 16px; min-width: 88px; padding: 4px 8px; }}  /* nine fit 1024 px */
 #commandButton {{ font-size: 20px; min-width: 150px; letter-spacing: 1px; }}
 
 #setpoint {{

@@ -16,24 +16,20 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "s3cret-pass"
 SIZES = ((1024, 768), (1280, 800), (1920, 1080))
 
 
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from hmi.control import LineController
     from hmi.core.roles import Role
-    from hmi.hardware import build_profile, load_profile
     from hmi.recipes.io import load_recipe_file
-    from hmi.recipes.service import RecipeService, signature_target
-    from hmi.runtime import Runtime, SimClock
-    from hmi.runtime.service import LineService
-    from hmi.security import Session, make_hasher, open_security
+    from hmi.recipes.service import signature_target
+    from hmi.security import Session
     from hmi.security.permissions import Action
     from hmi.ui.main_window import MainWindow
     from hmi.ui.theme import apply_theme
+    from tests.ui.recipe_stack import PASSWORD, build
 
     readme = "--readme" in argv
     args = [a for a in argv if a != "--readme"]
@@ -41,17 +37,13 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
-    security = open_security(Path(tempfile.mkdtemp(prefix="hmi-recipe-shots-")),
-                             hasher=make_hasher(cheap=True))  # fmt: skip
-    admin = Session("root@cli", Role.ADMINISTRATOR)
-    for name, role in (("chief", Role.ADMINISTRATOR), ("ann", Role.OPERATOR),
-                       ("eve", Role.ENGINEER), ("sam", Role.SUPERVISOR)):  # fmt: skip
-        security.accounts.add(admin, name, role, PASSWORD)
-    cfg = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
-    runtime = Runtime(build_profile(cfg), LineController(), clock=SimClock(),
-                      recipe_name=cfg.startup.recipe_name)  # fmt: skip
-    service = LineService(runtime, security, audit=security.audit, signatures=security)
-    recipes = RecipeService(security, cfg.limits)
+    stack = build(Path(tempfile.mkdtemp(prefix="hmi-recipe-shots-")))
+    security, runtime, service, recipes = (
+        stack.security,
+        stack.runtime,
+        stack.service,
+        stack.recipes,
+    )
     engineer = Session("eve", Role.ENGINEER)
     for path in sorted((ROOT / "resources" / "recipes").glob("*.json")):
         recipes.save(engineer, load_recipe_file(path), "shipped")

@@ -9,15 +9,8 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import Qt
 
-from hmi.control import LineController
-from hmi.core.roles import Role
-from hmi.hardware import build_profile, load_profile
-from hmi.recipes.service import RecipeService
-from hmi.runtime import Runtime, SimClock
-from hmi.runtime.service import LineService
-from hmi.security import make_hasher, open_security
 from tests.security.fakes import ADMIN, PASSWORD, FakeClock
-from tests.ui.real_stack import ROOT
+from tests.ui.recipe_stack import ROOT, build
 from tests.ui.test_security_ui import log_in, tap
 
 LEFT = Qt.MouseButton.LeftButton
@@ -27,16 +20,13 @@ LEFT = Qt.MouseButton.LeftButton
 def panel(qtbot, tmp_path):
     from hmi.ui.main_window import MainWindow
 
-    clock = FakeClock()
-    security = open_security(tmp_path / "data", clock=clock, hasher=make_hasher(cheap=True))
-    for name, role in (("chief", Role.ADMINISTRATOR), ("ann", Role.OPERATOR),
-                       ("eve", Role.ENGINEER), ("sam", Role.SUPERVISOR)):  # fmt: skip
-        security.accounts.add(ADMIN, name, role, PASSWORD)
-    cfg = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
-    runtime = Runtime(build_profile(cfg), LineController(), clock=SimClock(),
-                      recipe_name=cfg.startup.recipe_name)  # fmt: skip
-    service = LineService(runtime, security, audit=security.audit, signatures=security)
-    recipes = RecipeService(security, cfg.limits)
+    stack = build(tmp_path / "data", FakeClock())
+    security, runtime, service, recipes = (
+        stack.security,
+        stack.runtime,
+        stack.service,
+        stack.recipes,
+    )
     runtime.run_for(0.05)
     window = MainWindow(service, runtime.trend, clock_text=lambda: "12:00:00",
                         security=security, recipes=recipes)  # fmt: skip

@@ -1,0 +1,40 @@
+"""The real line on a simulated clock with access control and the recipe workflow, and one
+account per role (password PASSWORD): what the Recipes UI test and its screenshots run on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from hmi.control import LineController
+from hmi.core.roles import Role
+from hmi.hardware import build_profile, load_profile
+from hmi.recipes.service import RecipeService
+from hmi.runtime import Runtime, SimClock
+from hmi.runtime.service import LineService
+from hmi.security import Session, make_hasher, open_security
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "s3cret-pass"
+ACCOUNTS = (
+    ("chief", Role.ADMINISTRATOR),
+    ("ann", Role.OPERATOR),
+    ("eve", Role.ENGINEER),
+    ("sam", Role.SUPERVISOR),
+)
+
+
+def build(data_dir: Path, clock=None) -> SimpleNamespace:
+    """security, runtime, service (the panel's session) and recipes on `data_dir`'s store."""
+    kwargs = {"clock": clock} if clock is not None else {}
+    security = open_security(data_dir, hasher=make_hasher(cheap=True), **kwargs)
+    admin = Session("root@cli", Role.ADMINISTRATOR)
+    for name, role in ACCOUNTS:
+        security.accounts.add(admin, name, role, PASSWORD)
+    cfg = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
+    runtime = Runtime(
+        build_profile(cfg), LineController(), clock=SimClock(), recipe_name=cfg.startup.recipe_name
+    )
+    service = LineService(runtime, security, audit=security.audit, signatures=security)
+    recipes = RecipeService(security, cfg.limits)
+    return SimpleNamespace(security=security, runtime=runtime, service=service, recipes=recipes)

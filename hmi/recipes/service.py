@@ -174,9 +174,3 @@ class RecipeService:
             details,
             apply=lambda: self.store.record_run(v.id, wall_time, session.user),
         )
-
-    def upload(
-        self, session: Session, recipe: Recipe, reason: str = "from the line"
-    ) -> RecipeVersion:
-        """Save the live line's setpoints (already merged into `recipe`) as a new draft."""
-        return self.save(session, recipe, reason)

@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass
 
 from hmi.core.tags import tag
-from hmi.recipes.service import RecipeService
 from hmi.recipes.store import RecipeVersion
 from hmi.runtime.commands import LoadRecipe
 from hmi.runtime.snapshot import Snapshot
@@ -45,7 +44,3 @@ def load_command(v: RecipeVersion, user: str) -> LoadRecipe:
         tuple(v.recipe.formulation.items()),
         user,
     )
-
-
-def problems_at_load(recipes: RecipeService, v: RecipeVersion) -> list[str]:
-    return recipes.problems(v.recipe)

@@ -57,7 +57,7 @@ def _label_problem(label: QLabel) -> str | None:
     lines = text.split("\n")
     width = max(metrics.horizontalAdvance(line) for line in lines)
     height = metrics.height() * len(lines)
-    if width > room.width() - margin + SLACK_PX:
+    if width > room.width() - margin + SLACK_PX and not label.property("elides"):
         return f"text needs {width} px, has {room.width() - margin}"
     if height > room.height() + SLACK_PX + 2:
         return f"text needs {height} px height, has {room.height()}"

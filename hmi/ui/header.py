@@ -126,8 +126,8 @@ class HeaderBar(QFrame):
 
         row.addWidget(self.state)
         row.addWidget(self.mode)
-        row.addWidget(self.recipe, 3)
-        row.addWidget(self.user, 2)
+        row.addWidget(self.recipe, 1)
+        row.addWidget(self.user, 1)
         for button in (self.login_button, self.logout_button):
             row.addWidget(button)
         row.addLayout(right)

@@ -33,8 +33,8 @@ from hmi.ui.commissioning import CommissioningScreen
 from hmi.ui.header import HeaderBar
 from hmi.ui.keypad import KeypadDialog
 from hmi.ui.login import first_run_dialog, login_dialog
+from hmi.ui.mimic import OverviewScreen
 from hmi.ui.nav import NavBar
-from hmi.ui.overview import OverviewScreen
 from hmi.ui.recipes import RecipesScreen
 from hmi.ui.screen import Screen, ScreenContext, ScreenFactory
 from hmi.ui.theme import apply_theme, theme_applied_to_app

@@ -24,7 +24,7 @@ from hmi.ui.sections import FeedersPanel, GaugePanel, MixerPanel, NipPanel
 from hmi.ui.theme import set_active
 from hmi.ui.widgets import FlowArrow, SetpointButton, ValueLabel
 
-COMMAND_HEIGHT = 68
+COMMAND_HEIGHT = 56
 
 
 class CommandBar(QFrame):
@@ -37,7 +37,7 @@ class CommandBar(QFrame):
         self._context = context
         service = context.service
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(12, 6, 12, 6)
         layout.setSpacing(12)
         self.start_button = self._button("START", "Start the line", service.start)
         self.stop_button = self._button("STOP", "Stop the line", service.stop)

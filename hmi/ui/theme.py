@@ -84,6 +84,20 @@ QToolTip {{ background: {ENTRY_BG}; color: {TEXT}; border: 1px solid {PANEL_BORD
 #columnTitle {{ font-size: 13px; font-weight: 700; color: {TEXT_MUTED}; }}
 #caption {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
 #unit {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
+#mimicBlock {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 4px; }}
+#mimicTitle {{ font-size: 15px; font-weight: 700; }}
+#mimicCaption {{ font-size: 14px; color: {TEXT_MUTED}; }}
+#mimicStatus {{ font-size: 13px; font-weight: 700; color: {TEXT}; }}
+#mimicValue {{
+    font-size: 18px; font-weight: 600; background: {VALUE_BG};
+    border: 1px solid {VALUE_BORDER}; border-radius: 2px; padding: 0 4px;
+}}
+#mimicValue[state="bad"] {{
+    color: {BAD_QUALITY}; background: {BAD_QUALITY_BG}; border: 2px solid {BAD_QUALITY};
+}}
+#mimicValue[state="deviation"] {{
+    color: {DEVIATION_TEXT}; background: {DEVIATION}; border: 2px solid #8a6500;
+}}
 #flowArrow {{ font-size: 22px; color: {TEXT_MUTED}; }}
 
 #value {{

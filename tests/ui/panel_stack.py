@@ -31,7 +31,7 @@ def build_window(data_dir: Path, *, warm_up_s: float = 60.0) -> SimpleNamespace:
     from hmi.ui.about import AboutInfo
     from hmi.ui.main_window import MainWindow
 
-    stack = recipe_stack.build(data_dir)
+    stack = recipe_stack.build(data_dir, alarms=True)
     stack.runtime.run_for(warm_up_s)
     window = MainWindow(
         stack.service,

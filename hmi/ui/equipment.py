@@ -44,6 +44,7 @@ class Equipment:
     status: tuple[tuple[str, str], ...] = ()  # (0/1 tag, the words shown while it is 1)
     short: str = ""  # the mimic's title, if shorter than `title`
     columns: int = 1  # values side by side on the mimic (OS | DS)
+    corrections: tuple[str, ...] = ()  # faceplate values that are controller contributions
 
     @property
     def short_title(self) -> str:
@@ -90,6 +91,7 @@ LINE: tuple[Equipment, ...] = (
         "Mixer",
         ("mixer_temperature_c", "feed_total_sp_kg_h"),
         ("feed_feedforward_kg_h", "feed_bank_trim_kg_h", "feed_recycle_kg_h", "line_power_kw"),
+        corrections=("feed_feedforward_kg_h",),
         trend="mixer_temperature_c",
         symbol="mixer",
         captions={"mixer_temperature_c": "Temp.", "feed_total_sp_kg_h": "Feed"},
@@ -98,7 +100,7 @@ LINE: tuple[Equipment, ...] = (
         "nip",
         "Nip 1",
         ("gap_os_um", "gap_ds_um", "roll_force_os_kn", "roll_force_ds_kn", "line_speed_m_min"),
-        ("gap_os_sp_um", "gap_ds_sp_um", "roll_temperature_c", "gap_feedback_um"),
+        ("gap_os_sp_um", "gap_ds_sp_um", "roll_temperature_c"),  # + the controller's terms
         setpoints=("line_speed_sp_m_min", "roll_temperature_sp_c", "web_width_mm"),
         bars=(Bar("bank_mass_kg", 0.0, 12.0),),
         trend="gap_os_um",

@@ -95,7 +95,8 @@ class FaceplateDialog(QDialog):
         self.form = TagForm()
         for name in equipment.shown + equipment.detail:
             if name not in equipment.setpoints:
-                self.form.add(name, caption=TAGS[name].description.split(",")[0])
+                source = "correction" if name in equipment.corrections else "value"
+                self.form.add(name, caption=TAGS[name].description.split(",")[0], source=source)
         self.setpoints = {
             name: self.form.add_setpoint(name, self._write, self._notify)
             for name in equipment.setpoints
@@ -204,6 +205,14 @@ class FaceplateDialog(QDialog):
             self._notify(f"{what}: {error_text(exc)}", True)
             return
         self._notify(f"{what}: sent", False)
+
+    def field(self, name: str) -> QWidget:
+        """The widget showing tag (or controller term) `name` on this faceplate."""
+        bound = list(self.form.bound) + list(getattr(self.extra, "labels", ()))
+        for widget in bound:
+            if widget.name == name:
+                return widget
+        raise KeyError(f"no field for {name!r} on the {self.equipment.title} faceplate")
 
     # ----- refresh -----
     def refresh(self, snapshot: Snapshot | None) -> None:

@@ -20,7 +20,7 @@ from hmi.ui import theme
 from hmi.ui.equipment import BY_KEY, FEEDER_EQUIPMENT, RECYCLE_TAG
 from hmi.ui.faceplate import FaceplateDialog
 from hmi.ui.indicators import DeviationBar
-from hmi.ui.mimic_parts import EquipmentBlock, MimicValue
+from hmi.ui.mimic_parts import AnalogBar, EquipmentBlock, MimicValue
 from hmi.ui.overview import CommandBar
 from hmi.ui.screen import Screen, ScreenContext
 from hmi.ui.sections import AREAL_MASS_DEVIATION, DEFAULT_TOLERANCE_PCT, DEVIATION_SPAN_PCT
@@ -241,6 +241,13 @@ class OverviewScreen(Screen):
         if name == RECYCLE_TAG:
             return self.recycle.value.value
         raise KeyError(f"no field for {name!r} on the overview")
+
+    def bar(self, name: str) -> AnalogBar:
+        for block in self.blocks.values():
+            for indicator, _ in block.bars:
+                if indicator.bar.tag == name:
+                    return indicator
+        raise KeyError(f"no bar for {name!r} on the overview")
 
     def unit_label(self, name: str) -> QLabel:
         for block in self.blocks.values():

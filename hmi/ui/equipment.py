@@ -74,6 +74,7 @@ def _feeder(kind: str) -> Equipment:
         f"Feeder, {material}",
         (flow,),
         (sp, hopper, f"feeder_{kind}_refilling"),
+        setpoints=("hopper_refill_request_sp_frac", "hopper_refill_complete_sp_frac"),
         bars=(Bar(hopper),),
         trend=flow,
         symbol="hopper",

@@ -43,6 +43,10 @@ ALARM_ROWS = 3
 EXTRAS: dict[str, Callable[[], QWidget]] = {"nip": ControllerView}
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class MiniTrend(pg.PlotWidget):
     """The last five minutes of one tag; cheap to paint (no antialiasing, peak downsampling)."""
 
@@ -96,7 +100,7 @@ class FaceplateDialog(QDialog):
         for name in equipment.shown + equipment.detail:
             if name not in equipment.setpoints:
                 source = "correction" if name in equipment.corrections else "value"
-                self.form.add(name, caption=TAGS[name].description.split(",")[0], source=source)
+                self.form.add(name, caption=_cap(TAGS[name].description), source=source)
         self.setpoints = {
             name: self.form.add_setpoint(name, self._write, self._notify)
             for name in equipment.setpoints

@@ -105,7 +105,7 @@ class KeypadDialog(QDialog):
         entry.addWidget(unit)
         layout.addLayout(entry)
 
-        self.error = ErrorLine()  # its room is reserved: the keys never move under a finger
+        self.error = ErrorLine(lines=3)  # its room is reserved: the keys never move under a finger
         layout.addWidget(self.error)
 
         layout.addLayout(self._keys())

@@ -33,6 +33,7 @@ from hmi.ui.commissioning import CommissioningScreen
 from hmi.ui.header import HeaderBar
 from hmi.ui.keypad import KeypadDialog
 from hmi.ui.login import first_run_dialog, login_dialog
+from hmi.ui.messages import readable
 from hmi.ui.mimic import OverviewScreen
 from hmi.ui.nav import NavBar
 from hmi.ui.recipes import RecipesScreen
@@ -157,7 +158,8 @@ class MainWindow(QMainWindow):
         self.current_screen().refresh(snapshot)
         if snapshot is not None and snapshot.messages and snapshot.messages[-1] != self._last_event:
             self._last_event = snapshot.messages[-1]
-            self.nav.show_status(self._last_event, self._last_event.startswith("rejected"))
+            shown = readable(self._last_event)  # labels, not tag names
+            self.nav.show_status(shown, self._last_event.startswith("rejected"))
 
     def current_screen_name(self) -> str:
         screen = self.current_screen()

@@ -9,11 +9,14 @@ class ErrorLine(QWidget):
     """A message line whose height is always reserved, so that an error appearing never moves
     a button under the operator's finger; shown in the abnormal style only when it has text."""
 
-    HEIGHT = 48
+    LINE_PX = 20  # one line of the 15 px message font
+    PADDING_PX = 12
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, lines: int = 2) -> None:
+        """`lines`: room for this many lines (a narrow dialog needs three for the longest
+        message the services give)."""
         super().__init__(parent)
-        self.setFixedHeight(self.HEIGHT)
+        self.setFixedHeight(lines * self.LINE_PX + self.PADDING_PX)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel("")

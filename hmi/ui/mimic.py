@@ -183,9 +183,11 @@ class OverviewScreen(Screen):
                 line.addWidget(self.pipes[-1])
             line.addLayout(self._column(column))
         line.addStretch(1)
-        layout.addLayout(line, 1)
+        layout.addStretch(1)  # a tall window centres the drawing instead of stretching it
+        layout.addLayout(line)
         self.recycle = RecycleLine()
         layout.addWidget(self.recycle)
+        layout.addStretch(1)
         self.gauge = TargetStrip(context)
         layout.addWidget(self.gauge)
         self.commands = CommandBar(context)

@@ -22,7 +22,15 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from hmi.ui.theme import apply_theme
-    from tests.ui.panel_stack import ROLES, SIZES, build_window, every_view, log_in, settle
+    from tests.ui.panel_stack import (
+        ROLES,
+        SIZES,
+        build_window,
+        every_dialog,
+        every_view,
+        log_in,
+        settle,
+    )
 
     readme = "--readme" in argv
     args = [a for a in argv if a != "--readme"]
@@ -42,6 +50,11 @@ def main(argv: list[str]) -> int:
         path = ROOT / "docs" / "screenshot-overview.png"
         window.grab().save(str(path))
         print(path)
+        faceplate = window.screens["Overview"].open_faceplate("nip")
+        settle(app, window)
+        path = ROOT / "docs" / "screenshot-faceplate.png"
+        over_window(window, faceplate).save(str(path))
+        print(path)
         return 0
     for width, height in SIZES:
         folder = out / f"{width}x{height}"
@@ -53,8 +66,28 @@ def main(argv: list[str]) -> int:
             for screen in every_view(app, stack):
                 path = folder / f"{role.label.lower()}-{screen.lower()}.png"
                 window.grab().save(str(path))
+            if account in ("ann", None):
+                for name, dialog in every_dialog(app, stack):
+                    slug = name.replace(" ", "-")
+                    path = folder / f"{role.label.lower()}-dialog-{slug}.png"
+                    over_window(window, dialog).save(str(path))
         print(folder)
     return 0
+
+
+def over_window(window, dialog):
+    """The window dimmed with the dialog drawn centred on it, as the panel shows it."""
+    from PySide6.QtGui import QColor, QPainter
+
+    image = window.grab()
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), QColor(0, 0, 0, 90))
+    shot = dialog.grab()
+    painter.drawPixmap(
+        (image.width() - shot.width()) // 2, (image.height() - shot.height()) // 2, shot
+    )
+    painter.end()
+    return image
 
 
 if __name__ == "__main__":

@@ -73,3 +73,51 @@ def every_view(app, stack: SimpleNamespace) -> Iterator[str]:
         window.show_screen(name)
         settle(app, window)
         yield name
+
+
+LONG_ERROR = (
+    "Line speed setpoint: 95 m/min is outside the allowed range 0 to 80 m/min; the entry was "
+    "not sent and nothing changed on the line"
+)
+
+
+def every_dialog(app, stack: SimpleNamespace) -> Iterator[tuple[str, object]]:
+    """Open each dialog an operator meets, in turn (as the session sees it); yields its name
+    and the dialog while it is shown, then closes it."""
+    from hmi.security import Action
+    from hmi.ui.equipment import LINE
+    from hmi.ui.login import add_user_dialog, first_run_dialog, login_dialog, signature_dialog
+    from hmi.ui.touchform import TouchFormDialog
+
+    window = stack.window
+    window.show_screen("Overview")
+    overview = window.screens["Overview"]
+    settle(app, window)
+
+    def shown(name: str, dialog) -> Iterator[tuple[str, object]]:
+        for _ in range(3):
+            app.processEvents()
+        yield name, dialog
+        dialog.reject()
+        app.processEvents()
+
+    keypad = overview.setpoint("line_speed_sp_m_min").open_keypad()
+    yield from shown("keypad", keypad)
+    for equipment in LINE:
+        yield from shown(f"faceplate {equipment.key}", overview.open_faceplate(equipment.key))
+    summary = stack.runtime.latest().alarms
+    alarm = summary.top_unacknowledged() or next(iter(summary.active), None)
+    yield from shown("alarm detail", window.open_alarm_detail(alarm))
+    forms: list[tuple[str, TouchFormDialog]] = [
+        ("login", login_dialog(stack.security, window)),
+        ("first run", first_run_dialog(stack.security, window)),
+    ]
+    if stack.security.current.may(Action.USERS_MANAGE):
+        forms.append(("add user", add_user_dialog(stack.security, window)))
+    if stack.security.current.logged_in:
+        forms.append(
+            ("signature", signature_dialog(stack.security, Action.ALARM_OUT_OF_SERVICE, "bank_low"))
+        )
+    for name, form in forms:
+        form.open()
+        yield from shown(name, form)

@@ -1,4 +1,4 @@
-"""Overview: the line left to right with live values, setpoints, and the line commands."""
+"""The line commands under the Overview mimic: Start / Stop and Auto / Manual."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -19,10 +17,8 @@ from hmi.runtime.snapshot import Snapshot
 from hmi.security import Action
 from hmi.ui.access import bind
 from hmi.ui.keypad import error_text
-from hmi.ui.screen import Screen, ScreenContext
-from hmi.ui.sections import FeedersPanel, GaugePanel, MixerPanel, NipPanel
+from hmi.ui.screen import ScreenContext
 from hmi.ui.theme import set_active
-from hmi.ui.widgets import FlowArrow, SetpointButton, ValueLabel
 
 COMMAND_HEIGHT = 56
 
@@ -90,64 +86,3 @@ class CommandBar(QFrame):
         set_active(self.stop_button, stopped)
         set_active(self.auto_button, mode == "auto")
         set_active(self.manual_button, mode == "manual")
-
-
-class OverviewScreen(Screen):
-    def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
-        # At the panel's size everything fits; a smaller desk window scrolls instead of
-        # squeezing values over each other.
-        scroll = QScrollArea()
-        scroll.setObjectName("screenArea")
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidgetResizable(True)
-        content = QWidget()
-        content.setObjectName("screenArea")
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(10)
-
-        self.feeders = FeedersPanel()
-        self.mixer = MixerPanel()
-        self.nip = NipPanel(context)
-        self.gauge = GaugePanel(context)
-        self.sections = (self.feeders, self.mixer, self.nip, self.gauge)
-        line = QHBoxLayout()
-        line.setSpacing(2)
-        for index, (panel, stretch) in enumerate(zip(self.sections, (10, 7, 14, 10), strict=True)):
-            if index:
-                line.addWidget(FlowArrow())
-            line.addWidget(panel, stretch)
-        layout.addLayout(line, 1)
-
-        self.commands = CommandBar(context)
-        layout.addWidget(self.commands)
-
-    def field(self, name: str) -> ValueLabel | SetpointButton:
-        """The widget showing a tag (or correction) on this screen."""
-        for section in self.sections:
-            for widget in section.form.bound:
-                if widget.name == name:
-                    return widget
-        raise KeyError(f"no field for {name!r} on the overview")
-
-    def unit_label(self, name: str) -> QLabel:
-        for section in self.sections:
-            if name in section.form.units:
-                return section.form.units[name]
-        raise KeyError(f"no field for {name!r} on the overview")
-
-    def setpoint(self, name: str) -> SetpointButton:
-        widget = self.field(name)
-        if not isinstance(widget, SetpointButton):
-            raise KeyError(f"{name!r} is not a setpoint entry on the overview")
-        return widget
-
-    def update_from(self, snapshot: Snapshot | None) -> None:
-        for section in self.sections:
-            section.update_from(snapshot)
-        self.commands.update_from(snapshot)

@@ -245,16 +245,6 @@ class TagForm(QWidget):
             widget.update_from(snapshot)
 
 
-class FlowArrow(QLabel):
-    """The direction of material flow between two sections."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("\u25b6", parent)
-        self.setObjectName("flowArrow")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFixedWidth(22)
-
-
 def add_touch_button(row: QHBoxLayout, text: str, handler: Callable[[], object]) -> QPushButton:
     """A 48 px push button added to `row` that calls `handler()`; no focus ring on a panel."""
     button = QPushButton(text)

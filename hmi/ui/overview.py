@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,6 +22,10 @@ from hmi.ui.screen import ScreenContext
 from hmi.ui.theme import set_active
 
 COMMAND_HEIGHT = 56
+MODE_MEANINGS = {
+    "auto": "Auto: the feedback loops correct gap and feed to hold the areal-mass target.",
+    "manual": "Manual: feedback held; gap and feed follow the set-up (feedforward) only.",
+}
 
 
 class CommandBar(QFrame):
@@ -60,12 +65,17 @@ class CommandBar(QFrame):
             for button in buttons:
                 layout.addWidget(button)
             layout.addSpacing(24)
-        layout.addStretch(1)
+        # What the mode means, on the panel (a touchscreen shows no tooltips)
+        self.mode_meaning = QLabel("")
+        self.mode_meaning.setObjectName("caption")
+        self.mode_meaning.setWordWrap(True)
+        layout.addWidget(self.mode_meaning, 1)
 
     def _button(self, text: str, action: str, call: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName("commandButton")
         button.setMinimumHeight(COMMAND_HEIGHT)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a tap leaves no focus frame
         button.setToolTip(action)
         button.clicked.connect(lambda _checked=False: self._send(action, call))
         return button
@@ -86,3 +96,6 @@ class CommandBar(QFrame):
         set_active(self.stop_button, stopped)
         set_active(self.auto_button, mode == "auto")
         set_active(self.manual_button, mode == "manual")
+        meaning = MODE_MEANINGS.get(mode, "")
+        if self.mode_meaning.text() != meaning:
+            self.mode_meaning.setText(meaning)

@@ -106,6 +106,9 @@ class SetpointButton(QPushButton):
         self._writer = writer
         self._notify = notify
         self.setObjectName("setpoint")
+        self.setFocusPolicy(
+            Qt.FocusPolicy.TabFocus
+        )  # a tap leaves no frame that looks like a state
         self.setMinimumWidth(VALUE_MIN_WIDTH)
         self.setMinimumHeight(44)
         self.setToolTip(describe(self.definition) + "\nTap to enter a new value")

@@ -44,6 +44,15 @@ def health_abnormal(timing: TickStats) -> bool:
     return timing.lateness_p99_ms > 500.0 * timing.period_s
 
 
+def _value_font(base: QFont) -> QFont:
+    """The theme's header value font (19 px, semi-bold): widths are measured in it before
+    the style sheet has polished the label."""
+    font = QFont(base)
+    font.setPixelSize(19)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
+
+
 class _Tile(QWidget):
     """A small caption over a value. `widest`: the longest value it shows (fixed width);
     None: the value elides to whatever room the header gives it."""
@@ -62,11 +71,9 @@ class _Tile(QWidget):
         self.value.tapped.connect(lambda: self.tapped.emit(caption, self.value.text()))
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
-        if widest is not None:  # measured in the theme's header font (19 px, semi-bold)
-            font = QFont(self.value.font())
-            font.setPixelSize(19)
-            font.setWeight(QFont.Weight.DemiBold)
-            self.setFixedWidth(QFontMetrics(font).horizontalAdvance(widest) + 16)
+        if widest is not None:
+            metrics = QFontMetrics(_value_font(self.value.font()))
+            self.setFixedWidth(metrics.horizontalAdvance(widest) + 16)
 
     def set(self, text: str, state: str = "normal") -> None:
         if self.value.text() != text:
@@ -106,6 +113,8 @@ class HeaderBar(QFrame):
         self.user = _Tile("User")
         for tile in (self.recipe, self.user):
             tile.tapped.connect(self.detail_requested.emit)
+        metrics = QFontMetrics(_value_font(self.user.value.font()))
+        self.user.setMinimumWidth(metrics.horizontalAdvance("user · Supervisor"))
         self.login_button = self._button("Log in", self.login_requested.emit)
         self.logout_button = self._button("Log out", self.logout_requested.emit)
         self._with_login = with_login

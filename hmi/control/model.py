@@ -169,7 +169,13 @@ class ModelController:
         target = sp["areal_mass_target_mg_cm2"]
         reading = good_value(v, q, "areal_mass_mg_cm2")
         m0 = reading if reading is not None else target
-        self.intake.calibrate(m0, self.bank_kg, mean)
+        if self.bank_kg < c.bank_low_kg or not m0 > 0.0:
+            # a cold line (empty bank, no film under the gauge) tells nothing of the intake:
+            # start from the nominal plant gain at the nominal bank; the mass balance adapts it
+            m0 = target
+            self.intake.calibrate(c.plant_gain_mg_cm2_per_um * mean, c.bank_nominal_kg, mean)
+        else:
+            self.intake.calibrate(m0, self.bank_kg, mean)
         self.grade.start(target, m0, 0.0)
         self.monitor = GaugeMonitor(c, m0)
         self.check = GaugeBalanceCheck(
@@ -234,6 +240,7 @@ class ModelController:
             hoppers_kg=[good_value(v, q, name) for name in FEEDER_HOPPER],
             refilling=[v.get(name, 0.0) == 1.0 for name in FEEDER_REFILL],
             dt_s=dt,
+            feed_enabled=inputs.feed_enabled,
         )
         if None in flows:
             conditions.append("feeder_flow_bad")

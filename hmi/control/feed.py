@@ -13,9 +13,9 @@ B_sp is the bank at start (the nominal bank when the line starts with less than 
 a cold start or a restart). The bank integrates supply minus draw, so its level tells the
 lasting feed error (recycle estimate, feeder calibration, a bridge that was made up); the trim
 is slow (minutes), well below the mixer's residence, and the gap's bank feedforward keeps the
-areal mass while the bank moves. The trim resumes (after manual or a stop) with its integral
-within its limit and never of the sign against the bank's error: a bank far above its setpoint
-must not leave an integral that adds feed as the bank comes back (issue 13).
+areal mass while the bank moves. Back from manual the trim resumes bumplessly, its integral
+within its limit; after a stop its integral restarts at zero: re-based on a bank far above its
+setpoint it would add feed as the bank came back (issue 13: +34 kg/h at four times nominal).
 
 Bank guard: beyond ±band of B_sp the fresh feed moves by K_g·(excess beyond the band), up to
 a share of the film flow — a high bank cuts the feed back, a low one raises it. It acts within
@@ -113,6 +113,7 @@ class FeedController:
         self.trim_integral_kg_h = 0.0
         self.trim_kg_h = 0.0
         self._acting = True
+        self._restarted = False  # the feed was stopped since the trim last acted
         self._main_lp: float | None = None
         self._want_lp: float | None = None
         self._target_f: float | None = None  # the fresh-feed target, shaped (mixer inverse)
@@ -161,6 +162,8 @@ class FeedController:
             self.start(bank_kg if bank_kg is not None else 0.0, cut)
         recycle = self._recycle.step(dt_s, cut)  # type: ignore[union-attr]
         feeding = running and feed_enabled
+        if not feeding:  # a stop: the trim's integral of before means nothing after it
+            self._restarted = True
         trim = self._bank_trim(bank_kg, film, feeding and auto, dt_s)
         guard = self._bank_guard(bank_kg, film) if feeding else 0.0
         lead = self._lead(film - recycle, feeding, dt_s)
@@ -267,11 +270,13 @@ class FeedController:
             return max(-limit, min(limit, self.trim_kg_h))
         error = self.bank_sp_kg - bank_kg
         p = c.bank_trim_kg_h_per_kg * error
-        if not self._acting:  # bumpless return, within the trim's authority and sign
-            held = max(-limit, min(limit, self.trim_kg_h))
-            integral = max(-limit, min(limit, held - p))
-            self.trim_integral_kg_h = integral if integral * error >= 0.0 else 0.0
-            self._acting = True
+        if not self._acting:
+            if self._restarted:  # the feed restarts from zero: nothing to be bumpless to
+                self.trim_integral_kg_h = 0.0
+            else:  # back from manual: bumpless, the integral within the trim's authority
+                held = max(-limit, min(limit, self.trim_kg_h))
+                self.trim_integral_kg_h = max(-limit, min(limit, held - p))
+            self._acting, self._restarted = True, False
         candidate = self.trim_integral_kg_h + p / c.bank_trim_time_s * dt_s
         if abs(p + candidate) <= limit or abs(candidate) < abs(self.trim_integral_kg_h):
             self.trim_integral_kg_h = candidate

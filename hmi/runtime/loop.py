@@ -231,6 +231,8 @@ class Runtime(RetainedState):
         link_ok = not self._read_failed and "link_lost" not in last
         self._plan = plan = self.sequencer.plan(image, self._setpoints, last, dt, link_ok)
         self._running = plan.running
+        while self.sequencer.notes:
+            self._note(self.sequencer.notes.pop(0))
         result = self._control(image, dt, plan)
         outputs = dict(result.outputs)
         if self._decided:

@@ -26,12 +26,12 @@ FEEDER_SP = tuple(f"feeder_{f}_sp_kg_h" for f in FEEDERS)
 
 @dataclass(frozen=True, slots=True)
 class ManualState:
-    """What the snapshot shows of manual mode (NaN while not set)."""
+    """What the snapshot shows of manual mode (None while not set)."""
 
     active: bool = False
-    gap_os_um: float = math.nan
-    gap_ds_um: float = math.nan
-    feed_total_kg_h: float = math.nan
+    gap_os_um: float | None = None
+    gap_ds_um: float | None = None
+    feed_total_kg_h: float | None = None
     transferring: bool = False  # back in auto, the outputs still on their way to the controller's
 
 
@@ -47,11 +47,14 @@ class ManualStation:
         self._transfer: dict[str, float] = {}  # output -> value on its way back to auto
 
     def state(self) -> ManualState:
+        def known(value: float) -> float | None:
+            return value if math.isfinite(value) else None
+
         return ManualState(
             self.active,
-            self.gap_um.get("os", math.nan),
-            self.gap_um.get("ds", math.nan),
-            self.feed_total_kg_h,
+            known(self.gap_um.get("os", math.nan)),
+            known(self.gap_um.get("ds", math.nan)),
+            known(self.feed_total_kg_h),
             bool(self._transfer),
         )
 

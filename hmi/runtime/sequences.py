@@ -42,6 +42,7 @@ from hmi.core.process import ProcessImage
 from hmi.core.tags import FEEDERS, SIDES
 
 STOP_KINDS = ("normal", "quick", "emergency")
+LAST_STOPS = (*STOP_KINDS, "tripped")  # tripped: the line stopped by itself
 TIMEOUT_CONDITION = "sequence_timeout"
 # conditions of the controller that forbid a start
 BLOCKING = (
@@ -77,6 +78,7 @@ class SequenceConfig:
     holdup_drained_kg: float = 0.3  # the mixer counts as empty below this (the rest: bank)
     comm_loss_emergency_s: float = 300.0
     stopped_speed_m_min: float = 0.05
+    trip_s: float = 2.0  # told to run, the line reads stopped this long: it tripped
     timeouts_s: Mapping[str, float] = field(
         default_factory=lambda: {
             "check": 60.0,
@@ -103,7 +105,7 @@ class SequenceState:
     step_elapsed_s: float = 0.0
     step_timeout_s: float = 0.0
     held: bool = False  # the step timed out and holds (alarm sequence_timeout)
-    last_stop: str = ""  # normal | quick | emergency: how the line last stopped
+    last_stop: str = ""  # normal | quick | emergency | tripped: how the line last stopped
     waiting_for: str = ""  # what the step waits for, in operator words
 
     @property
@@ -162,6 +164,8 @@ class LineSequencer:
         self._link_lost_s = 0.0
         self._park = False  # keep the gaps at park while stopped
         self._last_bank_kg = 0.0
+        self._not_running_s = 0.0
+        self.notes: list[str] = []  # what happened on its own, for the runtime's messages
 
     # ----- commands (return the message the runtime notes) -----
     def start(self) -> str:
@@ -191,7 +195,7 @@ class LineSequencer:
     def restore(self, line_state: str, last_stop: str) -> None:
         """After an HMI restart: the line as found (`line_state`), how it last stopped."""
         self.line_state = line_state if line_state in ("running", "stopped") else "stopped"
-        self.last_stop = last_stop if last_stop in STOP_KINDS else ""
+        self.last_stop = last_stop if last_stop in LAST_STOPS else ""
         self.sequence = self.step = ""
         self.held = False
         self._park = self.line_state == "stopped" and self.last_stop in ("normal", "emergency")
@@ -219,6 +223,7 @@ class LineSequencer:
         link_ok: bool = True,
     ) -> Plan:
         self._track_holdup(image, dt_s)
+        self._watch_trip(image, dt_s)
         self._link_lost_s = 0.0 if link_ok else self._link_lost_s + dt_s
         if self._link_lost_s > self.config.comm_loss_emergency_s and self.line_state != "stopped":
             if self.sequence != "emergency_stop":
@@ -328,6 +333,23 @@ class LineSequencer:
         if blocking:
             missing.append("no " + ", ".join(blocking))
         return missing
+
+    def _watch_trip(self, image: ProcessImage, dt_s: float) -> None:
+        """A line that stops while told to run (its own interlock, a PLC restarted cold) is
+        stopped: the HMI follows it — feed and drive off — and a start goes through the
+        checks again, instead of driving a line it no longer knows."""
+        told_to_run = (self.line_state == "running" and not self.sequence) or self.step in (
+            "prime", "thread", "ramp", "settle", "run_on"
+        )  # fmt: skip
+        stands = image.is_good("line_running") and image.values["line_running"] < 0.5
+        self._not_running_s = self._not_running_s + dt_s if told_to_run and stands else 0.0
+        if self._not_running_s > self.config.trip_s:
+            was = self.state().text
+            self.sequence = self.step = ""
+            self.held = False
+            self.line_state, self.last_stop = "stopped", "tripped"
+            self._not_running_s = 0.0
+            self.notes.append(f"line stopped by itself (was {was}): stopped and safe")
 
     # ----- helpers -----
     def _begin(self, sequence: str) -> None:

@@ -81,6 +81,7 @@ class ModelController:
         self._fresh = True  # the first tick runs the slow part
         self._coasted = False  # time passed unseen (lost link)
         self._held_s = 0.0  # ... for this long
+        self._manual_s = 0.0  # in manual this long (the operator drove the gap)
         self._mixer_in_kg_h = 0.0
         self._trusted = False  # every flow weighed long enough for the mass balance
         self._fed = True  # the bank is full enough for the force to follow the gap
@@ -96,6 +97,7 @@ class ModelController:
         if self.monitor is None and not self._start(image, inputs):
             return ControlResult({}, {}, ("gap_position_bad",))
         values, quality = image.values, image.quality
+        self._track_manual(image, inputs, dt_s)
         self._slow_dt += dt_s
         news = (  # an operator's change is acted on at once, not at the next slow tick
             inputs.setpoints["areal_mass_target_mg_cm2"] != self.grade.target
@@ -145,6 +147,32 @@ class ModelController:
         out = dict(self._last.outputs)
         out["controller_holding"] = 1.0
         return ControlResult(out, dict(self._last.corrections), ("link_lost",))
+
+    def _track_manual(self, image: ProcessImage, inputs: ControlInputs, dt_s: float) -> None:
+        """In manual the operator drives the gap (the runtime overrides this controller's
+        setpoints): back in auto the set-up starts from the gap the actuators are at and the
+        model is re-based as after a lost link (`_resume`), so nothing jumps either way."""
+        if inputs.mode == "manual":
+            self._manual_s += dt_s
+            return
+        if self._manual_s <= 0.0:
+            return
+        v, q = image.values, image.quality
+        gaps = [good_value(v, q, "gap_os_um"), good_value(v, q, "gap_ds_um")]
+        if gaps[0] is None or gaps[1] is None:
+            return  # wait for good positions
+        thermal = self.thermal.step(good_value(v, q, "roll_temperature_c"), 0.0)
+        # the common set-up moves to where the operator left the gap; the sides keep this
+        # controller's wedge (the runtime slews each output over from the operator's value)
+        gap = self.gap
+        shift = 0.5 * (gaps[0] + gaps[1]) + thermal - gap.mean_ref_um  # type: ignore[operator]
+        for i in (0, 1):
+            gap.ref_um[i] += shift
+            gap.sp_um[i] += shift
+            gap.base_um[i] += shift
+        gap.common_um += shift
+        self._coasted, self._held_s, self._fresh = True, self._manual_s, True
+        self._manual_s = 0.0
 
     def resolve(self, condition: str) -> bool:
         """An engineer resolved a latched condition (the gauge was checked against the mass

@@ -263,7 +263,10 @@ class Runtime(RetainedState):
             working["line_speed_sp_m_min"] = plan.speed_sp_m_min
             self.ramps.follow("line_speed_sp_m_min", plan.speed_sp_m_min)
         self._working = {k: working[k] for k in self.ramps.rates}
-        inputs = ControlInputs(working, plan.running, self._mode, plan.feed_enabled)
+        # until the outputs are back with the controller its feedback stays held: it must not
+        # integrate against outputs it does not set (manual.py)
+        mode = "manual" if self.manual.active or self.manual.transferring else self._mode
+        inputs = ControlInputs(working, plan.running, mode, plan.feed_enabled)
         try:
             result = self.controller.step(image, inputs, dt)
         except Exception as exc:

@@ -5,7 +5,8 @@ feeders were last commanded, i.e. by the recipe's formulation). Entering manual 
 outputs last written, so nothing moves (bumpless to manual); the controller keeps running in
 "manual" (its feedback held). Back in auto the outputs leave the operator's values towards the
 controller's at a bounded rate (`gap_transfer_um_s`, `feed_transfer_frac_s`) until they meet,
-so nothing jumps either way (bumpless to auto).
+so nothing jumps either way (bumpless to auto); the controller's feedback stays held until they
+have (it must not integrate against outputs it does not set).
 
 Ramps: the controller works to a ramped copy of the operator's line-speed setpoint (and of the
 target, if a rate is set); the snapshot carries the operator's value, as entered.
@@ -45,6 +46,10 @@ class ManualStation:
         self._split: dict[str, float] = {}
         self._last: dict[str, float] = {}  # the outputs written last tick
         self._transfer: dict[str, float] = {}  # output -> value on its way back to auto
+
+    @property
+    def transferring(self) -> bool:
+        return bool(self._transfer)
 
     def state(self) -> ManualState:
         def known(value: float) -> float | None:

@@ -68,7 +68,8 @@ def test_a_start_checks_then_threads_ramps_settles_and_runs_with_the_bank_there(
     run(seq, line, 6.0)
     assert seq.state().step == "ramp"
     speeds = [run(seq, line, 10.0).speed_sp_m_min for _ in range(3)]
-    assert [b - a for a, b in zip(speeds, speeds[1:])] == pytest.approx([5.0, 5.0]), "0.5/s"
+    steps = [speeds[1] - speeds[0], speeds[2] - speeds[1]]
+    assert steps == pytest.approx([5.0, 5.0]), "0.5 m/min per s"
     line.values["bank_mass_kg"] = 1.5  # below 0.7 × nominal: the ramp waits for the bank
     assert run(seq, line, 10.0).speed_sp_m_min == pytest.approx(speeds[-1], abs=0.06)
     line.values["bank_mass_kg"] = 3.0

@@ -48,6 +48,7 @@ from hmi.control.thermal import ThermalCompensator
 from hmi.core.process import ProcessImage
 
 SLOW_S = 0.1  # period of everything but the eccentricity compensation
+MANUAL_REBASE_UM = 1.0  # back from manual, a gap this far from ours was the operator's
 
 
 class ModelController:
@@ -161,18 +162,19 @@ class ModelController:
         gaps = [good_value(v, q, "gap_os_um"), good_value(v, q, "gap_ds_um")]
         if gaps[0] is None or gaps[1] is None:
             return  # wait for good positions
-        thermal = self.thermal.step(good_value(v, q, "roll_temperature_c"), 0.0)
         # the common set-up moves to where the operator left the gap; the sides keep this
         # controller's wedge (the runtime slews each output over from the operator's value)
         gap = self.gap
-        shift = 0.5 * (gaps[0] + gaps[1]) + thermal - gap.mean_ref_um  # type: ignore[operator]
+        shift = 0.5 * (gaps[0] + gaps[1] - gap.sp_um[0] - gap.sp_um[1])  # type: ignore[operator]
+        self._manual_s, manual_s = 0.0, self._manual_s
+        if abs(shift) <= MANUAL_REBASE_UM:  # the actuators are where this controller put them
+            return
         for i in (0, 1):
             gap.ref_um[i] += shift
             gap.sp_um[i] += shift
             gap.base_um[i] += shift
         gap.common_um += shift
-        self._coasted, self._held_s, self._fresh = True, self._manual_s, True
-        self._manual_s = 0.0
+        self._coasted, self._held_s, self._fresh = True, manual_s, True
 
     def resolve(self, condition: str) -> bool:
         """An engineer resolved a latched condition (the gauge was checked against the mass

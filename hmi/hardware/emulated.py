@@ -50,6 +50,7 @@ class EmulatedProfile(HardwareProfile):
             line_speed_m_min=start.line_speed_sp_m_min if start.running else 0.0,
             seed=config.emulated.seed,
         )
+        self.line.running = start.running  # what the first read says of the drive
         self._commands = LineCommands(
             feeder_sp_kg_h=dict(self.line.steady_feed_kg_h),
             gap_sp_um={s: self.line.steady_gap_um for s in SIDES},

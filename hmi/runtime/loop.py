@@ -225,7 +225,7 @@ class Runtime(RetainedState):
         self._last_t_s = t_s
 
         image = self._read(t_s)
-        if not self._decided and not self._read_failed:
+        if not self._decided and not self._read_failed and self._line_says(image):
             self._decide(image)
         last = self._last_result.conditions if self._last_result is not None else ()
         link_ok = not self._read_failed and "link_lost" not in last
@@ -235,12 +235,10 @@ class Runtime(RetainedState):
             self._note(self.sequencer.notes.pop(0))
         result = self._control(image, dt, plan)
         outputs = dict(result.outputs)
-        if self._decided:
-            self.manual.apply(outputs, dt, plan.running)
-            outputs.update(plan.outputs)  # a sequence's outputs over everything
-        else:  # until the line has said whether it runs: nothing that could start it
-            outputs.update(self.sequencer.plan_stopped().outputs)
-        self._write(outputs)
+        self.manual.apply(outputs, dt, plan.running)
+        outputs.update(plan.outputs)  # a sequence's outputs over everything
+        if self._decided:  # until the line has said whether it runs, nothing is written
+            self._write(outputs)
         self._publish(t_s, image, result, outputs)
         self._retain()
 

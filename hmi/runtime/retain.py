@@ -152,10 +152,18 @@ class RetainedState:
         if restored.mode == "manual":
             self.manual.active = True
 
+    @staticmethod
+    def _line_says(image: ProcessImage) -> bool:
+        """The line's run state can be read (or the profile has none to read)."""
+        return "line_running" not in image.values or image.is_good("line_running")
+
     def _decide(self, image: ProcessImage) -> None:
         """First read with a retained store: the line itself says whether it runs."""
         found_running = image.is_good("line_running") and image.get("line_running") >= 0.5
-        last_stop = self._restored.last_stop if self._restored is not None else ""
+        r = self._restored
+        last_stop = r.last_stop if r is not None else ""
+        if r is not None and r.sequence.endswith("_stop"):  # killed during a stop: that one
+            last_stop = r.sequence.removesuffix("_stop")
         self.sequencer.restore("running" if found_running else "stopped", last_stop)
         self._restored_text = describe(self._restored, found_running)
         self._note(self._restored_text)

@@ -437,10 +437,6 @@ class LineSequencer:
             out.update({f"gap_{s}_sp_um": self.config.gap_park_um for s in SIDES})
         return out
 
-    def plan_stopped(self) -> Plan:
-        """Feed and drive off, the gaps where they are: before the line's state is known."""
-        return Plan(False, False, 0.0, self._outputs(run=False, feed_kg_h=0.0, park=False))
-
     def _stopped(self, park: bool | None = None) -> Plan:
         park = self._park if park is None else park
         return Plan(False, False, 0.0, self._outputs(run=False, feed_kg_h=0.0, park=park))

@@ -26,7 +26,7 @@ class Recorder:
         return min(banks), max(banks)
 
 
-def line_runtime(controller: str = "model", *, running: bool = True, **kwargs):
+def line_runtime(controller: str = "model", *, running: bool = True, sinks=(), **kwargs):
     """(runtime, profile, recorder): LFP 30 mg/cm² at 50 m/min, in equilibrium if running."""
     config = ProfileConfig(
         profile=ProfileSection(name="test line", driver="emulated"),
@@ -46,7 +46,7 @@ def line_runtime(controller: str = "model", *, running: bool = True, **kwargs):
         clock=SimClock(),
         running=running,
         trend_capacity=100,
-        sinks=[recorder],
+        sinks=[recorder, *sinks],
         alarms=AlarmEngine(load_definitions()),
         **kwargs,
     )

@@ -374,6 +374,9 @@ class Runtime(RetainedState):
             self._setpoints.update(checked)
             self._recipe_setpoints = checked
             self.recipe_name, self.recipe_version = command.name, command.version
+            if command.formulation:  # priming splits the feed as the recipe does
+                self._formulation = dict(command.formulation)
+                self.sequencer.fractions.update(self._formulation)
             self._dirty = True
         return text
 

@@ -128,7 +128,12 @@ def build_stack(
         hourly.start()
         closers.append(hourly.close)
     service = LineService(
-        runtime, session or security, audit=security.audit, journal=journal, signatures=security
+        runtime,
+        session or security,
+        audit=security.audit,
+        journal=journal,
+        signatures=security,
+        confirm_large_changes=session is None,  # the panel asks before a large change
     )
     recipes = RecipeService(security, config.limits, trim_width_frac=config.line.trim_width_frac)
     commissioning = CommissioningService(service, profile)

@@ -45,6 +45,7 @@ class Equipment:
     short: str = ""  # the mimic's title, if shorter than `title`
     columns: int = 1  # values side by side on the mimic (OS | DS)
     corrections: tuple[str, ...] = ()  # faceplate values that are controller contributions
+    manual: tuple[str, ...] = ()  # what the operator drives in Manual: "gap_os", "gap_ds", "feed"
 
     @property
     def short_title(self) -> str:
@@ -95,6 +96,7 @@ LINE: tuple[Equipment, ...] = (
         corrections=("feed_feedforward_kg_h",),
         trend="mixer_temperature_c",
         symbol="mixer",
+        manual=("feed",),
         captions={"mixer_temperature_c": "Temp.", "feed_total_sp_kg_h": "Feed"},
     ),
     Equipment(
@@ -106,6 +108,7 @@ LINE: tuple[Equipment, ...] = (
         bars=(Bar("bank_mass_kg", 0.0, 12.0),),
         trend="gap_os_um",
         symbol="rolls",
+        manual=("gap_os", "gap_ds"),
         columns=2,
         captions={
             "gap_os_um": "Gap OS",

@@ -31,6 +31,7 @@ from hmi.ui import theme
 from hmi.ui.access import apply_session, bind
 from hmi.ui.alarm_banner import banner_text
 from hmi.ui.keypad import error_text
+from hmi.ui.manual_entry import ManualEntry
 from hmi.ui.mimic_parts import AlarmMarker, alarms_on
 from hmi.ui.screen import ScreenContext
 from hmi.ui.sections import ControllerView
@@ -96,15 +97,33 @@ class FaceplateDialog(QDialog):
         outer.addLayout(body, 1)
 
         left = QVBoxLayout()
-        self.form = TagForm()
-        for name in equipment.shown + equipment.detail:
-            if name not in equipment.setpoints:
-                source = "correction" if name in equipment.corrections else "value"
+        sided = equipment.columns == 2  # one row per quantity, OS | DS side by side
+        self.form = TagForm(columns=2 if sided else 1)
+        if sided:
+            self.form.column_titles("OS", "DS")
+        names = [n for n in equipment.shown + equipment.detail if n not in equipment.setpoints]
+        for name in names:
+            twin = name.replace("_os_", "_ds_")
+            if "_ds_" in name and name.replace("_ds_", "_os_") in names:
+                continue  # shown beside its operator side
+            source = "correction" if name in equipment.corrections else "value"
+            if sided and twin != name and twin in names:
+                caption = _cap(TAGS[name].description.replace(", operator side", ""))
+                self.form.add(name, twin, caption=caption, source=source)
+            else:
                 self.form.add(name, caption=_cap(TAGS[name].description), source=source)
         self.setpoints = {
             name: self.form.add_setpoint(name, self._write, self._notify)
             for name in equipment.setpoints
         }
+        self.manual = [
+            ManualEntry(what, context.service, self._notify) for what in equipment.manual
+        ]
+        if sided and len(self.manual) == 2:
+            self.form.add_row("Manual gap", self.manual)
+        else:
+            for entry in self.manual:
+                self.form.add_row(entry.caption, [entry])
         left.addWidget(self.form)
         self.extra = EXTRAS[equipment.key]() if equipment.key in EXTRAS else None
         if self.extra is not None:
@@ -135,8 +154,8 @@ class FaceplateDialog(QDialog):
         modes.addStretch(1)
         right.addLayout(modes)
         self.mode_note = QLabel(
-            "Auto: the feedback loops correct gap and feed. Manual: feedback held, the "
-            "set-up (feedforward) only."
+            "Auto: the feedback loops correct gap and feed. Manual: the operator sets the gap "
+            "per side and the total feed here; switching back is bumpless."
         )
         self.mode_note.setObjectName("caption")
         self.mode_note.setWordWrap(True)
@@ -183,8 +202,8 @@ class FaceplateDialog(QDialog):
         return frame, marker, text
 
     # ----- actions (the service checks, audits and says no) -----
-    def _write(self, name: str, value: float) -> float:
-        return self.context.service.write_setpoint(name, value)
+    def _write(self, name: str, value: float, confirmed: bool = False) -> float:
+        return self.context.service.write_setpoint(name, value, confirmed=confirmed)
 
     def _notify(self, message: str, is_error: bool) -> None:
         self.message.setText(message)

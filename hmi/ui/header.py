@@ -107,7 +107,7 @@ class HeaderBar(QFrame):
         row.setSpacing(14)
         outer.addLayout(row)
 
-        self.state = _Tile("Line", "STOPPED")
+        self.state = _Tile("Line", "STOPPING")
         self.mode = _Tile("Mode", "MANUAL")
         self.recipe = _Tile("Recipe")
         self.user = _Tile("User")
@@ -173,7 +173,11 @@ class HeaderBar(QFrame):
             self.banner.update_from(None)
             self._set_clock(self._clock() if self._clock else "--:--:--")
             return
-        self.state.set("RUNNING" if snapshot.running else "STOPPED")
+        line_state = snapshot.sequence.line_state if snapshot.sequence.sequence else ""
+        if line_state in ("starting", "stopping"):
+            self.state.set(line_state.upper(), "deviation" if snapshot.sequence.held else "normal")
+        else:
+            self.state.set("RUNNING" if snapshot.running else "STOPPED")
         self.mode.set(snapshot.mode.upper())
         self.recipe.set(snapshot.recipe_text, "deviation" if snapshot.recipe_modified else "normal")
         self.banner.update_from(snapshot.alarms)

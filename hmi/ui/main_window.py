@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._last_event = ""
+        self._restored_shown = False
         self.active_login: TouchFormDialog | None = None
         self._session_shown: Session | None = None
         self.activity: ActivityFilter | None = None
@@ -156,7 +157,12 @@ class MainWindow(QMainWindow):
         snapshot: Snapshot | None = self.service.snapshot()
         self.header.update_from(snapshot)
         self.current_screen().refresh(snapshot)
-        if snapshot is not None and snapshot.messages and snapshot.messages[-1] != self._last_event:
+        if snapshot is not None and snapshot.restored and not self._restored_shown:
+            self._restored_shown = True  # once: how the HMI took the line over at start
+            self.notify(readable(snapshot.restored), False)
+        elif (
+            snapshot is not None and snapshot.messages and snapshot.messages[-1] != self._last_event
+        ):
             self._last_event = snapshot.messages[-1]
             shown = readable(self._last_event)  # labels, not tag names
             self.nav.show_status(shown, self._last_event.startswith("rejected"))

@@ -11,26 +11,30 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from hmi.runtime.snapshot import Snapshot
 from hmi.security import Action
 from hmi.ui.access import bind
+from hmi.ui.elided import ElidedLabel
 from hmi.ui.keypad import error_text
 from hmi.ui.screen import ScreenContext
-from hmi.ui.theme import set_active
+from hmi.ui.sequence_status import headline
+from hmi.ui.theme import set_active, set_state
 
 COMMAND_HEIGHT = 56
 MODE_MEANINGS = {
-    "auto": "Auto: the feedback loops correct gap and feed to hold the areal-mass target.",
-    "manual": "Manual: feedback held; gap and feed follow the set-up (feedforward) only.",
+    "auto": "Auto: feedback loops correct gap and feed to the target",
+    "manual": "Manual: the operator sets gap and feed on the faceplates",
 }
 
 
 class CommandBar(QFrame):
-    """Start / Stop and Auto / Manual. The button matching the line's state is shown active;
-    the service decides whether the command is allowed."""
+    """Start / Stop / Quick stop and Auto / Manual, with the sequence under way. The button
+    matching the line's state is shown active; the service decides whether a command is
+    allowed."""
 
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +46,9 @@ class CommandBar(QFrame):
         layout.setSpacing(12)
         self.start_button = self._button("START", "Start the line", service.start)
         self.stop_button = self._button("STOP", "Stop the line", service.stop)
+        self.quick_stop_button = self._button(
+            "QUICK STOP", "Quick stop", partial(service.stop, kind="quick")
+        )
         self.auto_button = self._button(
             "AUTO", "Automatic: feedback loops act", partial(service.set_mode, "auto")
         )
@@ -51,12 +58,13 @@ class CommandBar(QFrame):
         for button, action in (
             (self.start_button, Action.LINE_START),
             (self.stop_button, Action.LINE_STOP),
+            (self.quick_stop_button, Action.LINE_STOP),
             (self.auto_button, Action.LINE_MODE),
             (self.manual_button, Action.LINE_MODE),
         ):
             bind(button, action)
         for caption, buttons in (
-            ("LINE", (self.start_button, self.stop_button)),
+            ("LINE", (self.start_button, self.stop_button, self.quick_stop_button)),
             ("CONTROL", (self.auto_button, self.manual_button)),
         ):
             label = QLabel(caption)
@@ -64,12 +72,21 @@ class CommandBar(QFrame):
             layout.addWidget(label)
             for button in buttons:
                 layout.addWidget(button)
-            layout.addSpacing(24)
-        # What the mode means, on the panel (a touchscreen shows no tooltips)
-        self.mode_meaning = QLabel("")
+            layout.addSpacing(12)
+        # The sequence under way (step, time / timeout, what it waits for) and what the mode
+        # means, on the panel (a touchscreen shows no tooltips)
+        right = QVBoxLayout()
+        right.setSpacing(0)
+        self.sequence = ElidedLabel("")
+        self.sequence.setObjectName("sequenceText")
+        self.waiting = ElidedLabel("")
+        self.waiting.setObjectName("caption")
+        self.mode_meaning = ElidedLabel("")
         self.mode_meaning.setObjectName("caption")
-        self.mode_meaning.setWordWrap(True)
-        layout.addWidget(self.mode_meaning, 1)
+        for label in (self.sequence, self.waiting, self.mode_meaning):
+            right.addWidget(label)
+            label.tapped.connect(lambda shown=label: self._context.notify(shown.text(), False))
+        layout.addLayout(right, 1)
 
     def _button(self, text: str, action: str, call: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
@@ -92,10 +109,22 @@ class CommandBar(QFrame):
         running = snapshot is not None and snapshot.running
         stopped = snapshot is not None and not snapshot.running
         mode = snapshot.mode if snapshot is not None else ""
-        set_active(self.start_button, running)
-        set_active(self.stop_button, stopped)
+        state = snapshot.sequence if snapshot is not None else None
+        starting = state is not None and state.line_state == "starting"
+        set_active(self.start_button, running or starting)
+        set_active(
+            self.stop_button, stopped or (state is not None and state.line_state == "stopping")
+        )
+        sequence = headline(state) if state is not None else ""
+        waiting = f"Waiting for {state.waiting_for}" if state and state.waiting_for else ""
+        for label, text in ((self.sequence, sequence), (self.waiting, waiting)):
+            if label.text() != text:
+                label.setText(text)
+                label.update()
+        set_state(self.sequence, "deviation" if state is not None and state.held else "normal")
         set_active(self.auto_button, mode == "auto")
         set_active(self.manual_button, mode == "manual")
         meaning = MODE_MEANINGS.get(mode, "")
         if self.mode_meaning.text() != meaning:
             self.mode_meaning.setText(meaning)
+            self.mode_meaning.update()

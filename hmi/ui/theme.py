@@ -87,6 +87,8 @@ QToolTip {{ background: {ENTRY_BG}; color: {TEXT}; border: 1px solid {PANEL_BORD
 #mimicBlock {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 4px; }}
 #mimicTitle {{ font-size: 15px; font-weight: 700; }}
 #mimicCaption {{ font-size: 14px; color: {TEXT_MUTED}; }}
+#sequenceText {{ font-size: 15px; font-weight: 700; }}
+#sequenceText[state="deviation"] {{ background: {DEVIATION}; color: {DEVIATION_TEXT}; }}
 #mimicStatus {{ font-size: 13px; font-weight: 700; color: {TEXT}; }}
 #mimicValue {{
     font-size: 18px; font-weight: 600; background: {VALUE_BG};

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.core.tags import Tag, tag
+from hmi.runtime.service import ConfirmationNeeded
 from hmi.runtime.snapshot import Snapshot
 from hmi.security.permissions import setpoint_action
 from hmi.ui.access import bind
@@ -103,6 +104,7 @@ class SetpointButton(QPushButton):
         self.definition = tag(name)
         self.current = math.nan
         self.active_dialog: KeypadDialog | None = None
+        self._asked = math.nan  # the value a large-change question was asked for
         self._writer = writer
         self._notify = notify
         self.setObjectName("setpoint")
@@ -131,7 +133,18 @@ class SetpointButton(QPushButton):
         return dialog
 
     def _write(self, value: float) -> None:
-        sent = self._writer(self.name, value)
+        """A large change asks first (the service says when): the keypad shows the question
+        and a second OK with the same value confirms it."""
+        confirmed = self._asked == value
+        try:
+            if confirmed:
+                sent = self._writer(self.name, value, confirmed=True)  # type: ignore[call-arg]
+            else:
+                sent = self._writer(self.name, value)
+        except ConfirmationNeeded as exc:
+            self._asked = value
+            raise ConfirmationNeeded(f"{exc} Press OK again to confirm.") from None
+        self._asked = math.nan
         d = self.definition
         self._notify(f"{d.description}: {d.format(sent)} {d.unit} sent", False)
 

@@ -108,3 +108,36 @@ def test_a_viewer_tapping_start_is_told_to_log_in(qtbot, panel):
     assert not start.isEnabled()
     qtbot.mouseClick(start, LEFT)
     assert panel.window.nav.status.text() == "Log in as Operator or higher to start the line"
+
+
+def test_manual_gap_from_the_nip_faceplate_reaches_the_line(qtbot, panel):
+    log_in(panel, "ann")
+    overview = panel.window.screens["Overview"]
+    faceplate = overview.open_faceplate("nip")
+    qtbot.mouseClick(faceplate.manual_button, LEFT)
+    tick(panel)
+    assert panel.runtime.latest().mode == "manual"
+    entry = next(e for e in faceplate.manual if e.what == "gap_os")
+    held = panel.runtime.latest().value("gap_os_sp_um")
+    assert entry.text() == f"{held:.1f}"  # bumpless: starts from the gap in force
+    keypad = entry.open_keypad()
+    keypad.press(f"{held + 2:.1f}"[: len(f"{held + 2:.1f}")])
+    keypad.confirm()
+    tick(panel, 0.5)
+    assert panel.runtime.latest().manual.gap_os_um == pytest.approx(round(held + 2, 1))
+    assert panel.security.audit.records()[-1].action == "line.manual"
+
+
+def test_a_large_change_asks_first_on_the_panel(qtbot, panel):
+    panel.service.confirm_large_changes = True  # as the app's panel runs
+    log_in(panel, "ann")
+    button = panel.window.screens["Overview"].setpoint("line_speed_sp_m_min")
+    keypad = button.open_keypad()
+    keypad.press("30")  # 50 -> 30 m/min: 40 %
+    keypad.confirm()
+    tick(panel)
+    assert keypad.isVisible() and "Press OK again to confirm" in keypad.error.text()
+    assert panel.runtime.latest().value("line_speed_sp_m_min") == pytest.approx(50.0)
+    keypad.confirm()
+    tick(panel)
+    assert panel.runtime.latest().value("line_speed_sp_m_min") == pytest.approx(30.0)

@@ -1,28 +1,40 @@
-"""The sequence panel shows the line's state, the step, its time against its timeout, what it
-waits for, and a held step in the deviation colour."""
+"""The Overview's command bar shows the line's state, the sequence step, its time against its
+timeout, what it waits for, and a held step in the deviation colour; the header's Line tile
+says STARTING / STOPPING while a sequence runs."""
 
 import dataclasses
 
 from hmi.runtime.sequences import SequenceState
-from hmi.ui.sequence_status import SequenceStatus
 from tests.ui.fakes import make_snapshot
 
 
-def test_the_panel_follows_the_sequence(qtbot):
-    panel = SequenceStatus()
-    qtbot.addWidget(panel)
-    snap = make_snapshot()
+def test_the_command_bar_follows_the_sequence(window, runtime):
+    bar = window.screens["Overview"].commands
     step = SequenceState("starting", "start", "thread", 12.4, 240.0, False, "", "bank ≥ 2.4 kg")
-    panel.update_from(dataclasses.replace(snap, sequence=step))
-    assert panel.state.text() == "Starting · thread · 12 s / 240 s"
-    assert panel.waiting.text() == "waiting for: bank ≥ 2.4 kg"
-    assert panel.state.styleSheet() == ""
+    runtime.snapshot = dataclasses.replace(make_snapshot(), sequence=step, running=False)
+    window.refresh()
+    assert bar.sequence.text() == "Starting · thread · 12 s / 240 s"
+    assert bar.waiting.text() == "Waiting for bank ≥ 2.4 kg"
+    assert bar.sequence.property("state") == "normal"
+    assert bar.start_button.property("active") == "true"  # starting counts as started
+    assert window.header.state.value.text() == "STARTING"
+
     held = dataclasses.replace(step, held=True, step_elapsed_s=241.0)
-    panel.update_from(dataclasses.replace(snap, sequence=held))
-    assert panel.state.text().endswith("held (timed out)")
-    assert "background" in panel.state.styleSheet()
+    runtime.snapshot = dataclasses.replace(make_snapshot(), sequence=held, running=False)
+    window.refresh()
+    assert bar.sequence.text().endswith("held (timed out)")
+    assert bar.sequence.property("state") == "deviation"
+
     stopped = SequenceState("stopped", last_stop="quick")
-    panel.update_from(dataclasses.replace(snap, sequence=stopped))
-    assert panel.state.text() == "Stopped (after quick stop)" and panel.waiting.text() == ""
-    panel.update_from(None)
-    assert panel.state.text() == "—"
+    runtime.snapshot = dataclasses.replace(make_snapshot(), sequence=stopped, running=False)
+    window.refresh()
+    assert bar.sequence.text() == "Stopped (after quick stop)" and bar.waiting.text() == ""
+    assert window.header.state.value.text() == "STOPPED"
+
+
+def test_quick_stop_goes_to_the_service(window, runtime):
+    from hmi.runtime.commands import StopLine
+
+    window.screens["Overview"].commands.quick_stop_button.click()
+    (command,) = [c for c in runtime.commands if isinstance(c, StopLine)]
+    assert command.kind == "quick"

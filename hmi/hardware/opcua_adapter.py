@@ -332,13 +332,18 @@ class UaServer:
         return self._loop.run(coro, timeout_s)
 
     def setup(self, *, security: Iterable[str] = ("None",), certificate: tuple[Path, Path] | None
-              = None, user_manager: Any = None, anonymous: bool = True) -> None:  # fmt: skip
-        self.run(self._setup(list(security), certificate, user_manager, anonymous))
+              = None, user_manager: Any = None, anonymous: bool = True,
+              app_uri: str | None = None) -> None:  # fmt: skip
+        """Endpoints of the given policies ("None", "Basic256Sha256_Sign", ..._SignAndEncrypt),
+        our certificate (DER, PEM key), who may log in, whether anonymous sessions may."""
+        self.run(self._setup(list(security), certificate, user_manager, anonymous, app_uri))
 
-    async def _setup(self, security, certificate, user_manager, anonymous) -> None:
+    async def _setup(self, security, certificate, user_manager, anonymous, app_uri) -> None:
         if user_manager is not None:
             self.server = Server(user_manager=user_manager)
         await self.server.init()
+        if app_uri:
+            await self.server.set_application_uri(app_uri)
         self.server.set_endpoint(self.endpoint)
         self.server.set_server_name(self.name)
         policies = {
@@ -451,3 +456,37 @@ def _coerce(value: Any, vtype: ua.VariantType) -> Any:
     if vtype == ua.VariantType.String:
         return str(value)
     return int(round(value))
+
+
+class PasswordUsers:
+    """asyncua user manager: `check(username, password)` -> a role name or None (refused).
+    Anonymous sessions (no user name) get role None: they may read, never write."""
+
+    def __init__(self, check: Callable[[str, str], str | None]) -> None:
+        self.check = check
+
+    def get_user(self, iserver: Any, username: str | None = None, password: str | None = None,
+                 certificate: Any = None) -> Any:  # fmt: skip
+        from asyncua.crypto.permission_rules import User, UserRole
+
+        if not username:
+            return User(role=UserRole.Anonymous)
+        role = self.check(username, password or "")
+        if role is None:
+            return None  # asyncua answers BadUserAccessDenied
+        return User(role=UserRole.User, name=username)
+
+
+def trust_directory_validator(directory: Path) -> Callable:
+    """A certificate validator: a client certificate is trusted when a copy of it (DER) lies in
+    `directory`; read on every new secure channel, so trusting one needs no restart."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    async def validate(cert: Any, app_description: Any) -> None:
+        der = cert.public_bytes(Encoding.DER)
+        for path in directory.glob("*.der") if directory.is_dir() else ():
+            if path.read_bytes() == der:
+                return
+        raise ua.UaStatusCodeError(ua.StatusCodes.BadCertificateUntrusted)
+
+    return validate

@@ -15,7 +15,7 @@ from hmi.hardware.codec import decode, encode
 from hmi.hardware.fieldbus import HMI_WATCHDOG, PLC_HEARTBEAT
 from hmi.hardware.modbus import entries
 from hmi.hardware.modbus_settings import ModbusSettings, ModbusTcpSettings
-from hmi.hardware.opcua_settings import OpcUaSettings, split_node
+from hmi.hardware.opcua_settings import OpcUaSettings, data_dir, split_node
 from hmi.hardware.tagmap import direction
 
 
@@ -82,7 +82,7 @@ class OpcUaWire:
         self.writes = [n for n in settings.tags if settings.direction(n) == "write"]
         uri = settings.link.namespace_uri
         self.server = UaServer(self.endpoint, uri, "Line PLC simulator (dry-electrode-hmi)")
-        self.server.setup()
+        self._secure(settings)
         variables = []
         for name, tag in settings.tags.items():
             t = TAGS[name]
@@ -98,6 +98,30 @@ class OpcUaWire:
         self.server.add_variables(variables)
         self._scan: dict[str, float] = {}
         self.status: dict[str, int] = {}  # fault injection: tag -> OPC UA status code
+        self.held: dict[str, float] = {}  # fault injection: tag -> a source time that stays
+
+    def _secure(self, settings: OpcUaSettings) -> None:
+        """Security None, or the profile's policy and mode only: the simulator plays a PLC
+        configured with the same user and password, its certificate made on first start in
+        the data directory, trusting the client certificates copied to opcua/plc-trusted/."""
+        from hmi.hardware.opcua_adapter import (
+            PasswordUsers,
+            ensure_certificate,
+            trust_directory_validator,
+        )
+
+        sec = settings.security
+        if sec.policy == "None":
+            self.server.setup()
+            return
+        base = data_dir() / "opcua"
+        app_uri = "urn:dry-electrode-hmi:plc-simulator"
+        cert = ensure_certificate(base / "plc-server.der", base / "plc-server.pem", app_uri, True)
+        user, password = sec.username, sec.resolved_password()
+        users = PasswordUsers(lambda u, p: "plc" if (u, p) == (user, password) else None)
+        self.server.setup(security=[f"{sec.policy}_{sec.mode}"], certificate=cert,
+                          user_manager=users, anonymous=user is None, app_uri=app_uri)  # fmt: skip
+        self.server.set_certificate_validator(trust_directory_validator(base / "plc-trusted"))
 
     def put(self, name: str, value: float) -> None:
         tag = self.settings.tags.get(name)
@@ -111,11 +135,12 @@ class OpcUaWire:
 
     def end_scan(self) -> None:
         now = time.time()
-        good = {k: v for k, v in self._scan.items() if k not in self.status}
+        good = {k: v for k, v in self._scan.items() if k not in self.status and k not in self.held}
         self.server.publish(good, source_time=now)
-        for key, status in self.status.items():
+        for key in set(self.status) | set(self.held):
             if key in self._scan:
-                self.server.publish({key: self._scan[key]}, status=status, source_time=now)
+                self.server.publish({key: self._scan[key]}, status=self.status.get(key, 0),
+                                    source_time=self.held.get(key, now))  # fmt: skip
         self._scan = {}
 
     def start(self) -> None:

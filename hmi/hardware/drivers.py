@@ -32,7 +32,9 @@ DRIVERS: dict[str, DriverEntry] = {
         "Modbus RTU master on a serial port",
     ),
     "opcua": DriverEntry(
-        "hmi.hardware.opcua:OpcUaProfile", "hmi.hardware.opcua_settings:OpcUaSettings", "OPC UA client"
+        "hmi.hardware.opcua:OpcUaProfile",
+        "hmi.hardware.opcua_settings:OpcUaSettings",
+        "OPC UA client",
     ),
 }
 

@@ -45,7 +45,10 @@ VARIANT = {
     "string": ua.VariantType.String,
 }
 POLICIES = {"Basic256Sha256": security_policies.SecurityPolicyBasic256Sha256}
-MODES = {"Sign": ua.MessageSecurityMode.Sign, "SignAndEncrypt": ua.MessageSecurityMode.SignAndEncrypt}
+MODES = {
+    "Sign": ua.MessageSecurityMode.Sign,
+    "SignAndEncrypt": ua.MessageSecurityMode.SignAndEncrypt,
+}
 
 
 def quality_of(status: int) -> Quality:
@@ -184,7 +187,7 @@ class UaClient:
         results = await client.uaclient.read_attributes(
             list(resolved.values()), ua.AttributeIds.NodeClass
         )
-        for (key, node), result in zip(list(resolved.items()), results, strict=True):
+        for key, result in zip(list(resolved), results, strict=True):
             if not result.StatusCode.is_good():
                 missing[key] = f"{ident_of(nodes[key])}: {status_name(result.StatusCode.value)}"
                 del resolved[key]
@@ -382,9 +385,8 @@ class UaServer:
             node = await parent.add_variable(node_id, name, ua.Variant(var.initial, vtype))
             if var.writable:
                 await node.set_writable()
-            await node.write_attribute(
-                ua.AttributeIds.MinimumSamplingInterval, ua.DataValue(ua.Variant(10.0, ua.VariantType.Double))
-            )  # fmt: skip
+            fastest = ua.DataValue(ua.Variant(10.0, ua.VariantType.Double))  # ms
+            await node.write_attribute(ua.AttributeIds.MinimumSamplingInterval, fastest)
             if var.description:
                 await node.write_attribute(
                     ua.AttributeIds.Description,

@@ -31,7 +31,9 @@ def split_node(text: str, default_uri: str) -> tuple[str, str]:
     if ident.startswith("ns="):
         raise ValueError(f"{text!r}: name the namespace by URI (nsu=...), not by index")
     if not uri or not _IDENT.match(ident):
-        raise ValueError(f"{text!r}: expected i=123, s=Name, g=GUID or b=base64, optionally after nsu=URI;")
+        raise ValueError(
+            f"{text!r}: expected i=123, s=Name, g=GUID or b=base64, optionally after nsu=URI;"
+        )
     return uri, ident
 
 
@@ -78,7 +80,9 @@ class UaSecurity(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> UaSecurity:
         if (self.policy == "None") != (self.mode == "None"):
-            raise ValueError("mode: policy None goes with mode None, Basic256Sha256 with Sign or SignAndEncrypt")
+            raise ValueError(
+                "mode: policy None goes with mode None, Basic256Sha256 with Sign or SignAndEncrypt"
+            )
         if self.password is not None and self.password_env is not None:
             raise ValueError("password: give password or password_env, not both")
         if (self.password is not None or self.password_env) and not self.username:
@@ -145,13 +149,19 @@ class OpcUaSettings(_Strict):
         for name, tag in self.tags.items():
             where = f"tags.{name}"
             if name not in TAGS:
-                raise ValueError(f"{where}: {name!r} is not a tag of the registry (hmi/core/tags.py)")
+                raise ValueError(
+                    f"{where}: {name!r} is not a tag of the registry (hmi/core/tags.py)"
+                )
             way = self.direction(name)
             kind = TAGS[name].kind
             if way == "write" and kind in (TagKind.MEASURED, TagKind.STATUS):
-                raise ValueError(f"{where}.direction: {TAGS[name].description} is measured; it is only read")
+                raise ValueError(
+                    f"{where}.direction: {TAGS[name].description} is measured; it is only read"
+                )
             if way == "read" and kind in (TagKind.OUTPUT, TagKind.SETPOINT):
-                raise ValueError(f"{where}.direction: {TAGS[name].description} is sent to the line ('write')")
+                raise ValueError(
+                    f"{where}.direction: {TAGS[name].description} is sent to the line ('write')"
+                )
             if way == "read" and tag.group not in self.poll_groups:
                 raise ValueError(f"{where}.group: no poll group {tag.group!r}; defined: "
                                  f"{', '.join(sorted(self.poll_groups))}")  # fmt: skip

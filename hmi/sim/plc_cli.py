@@ -25,8 +25,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="a modbus_tcp, modbus_rtu or opcua hardware profile")  # fmt: skip
     serve.add_argument("--scenario", metavar="FILE", help="play this scenario's plant events")
     serve.add_argument("--report", metavar="FILE.json", help="write the scenario statistics")
-    serve.add_argument("--port", type=int,
-                       help="TCP port (overrides the profile's link.port / endpoint port)")  # fmt: skip
+    serve.add_argument(
+        "--port", type=int, help="TCP port (overrides the profile's link.port / endpoint port)"
+    )
     serve.add_argument("--serial", metavar="DEVICE", help="serial device (overrides link.port)")
     serve.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
 

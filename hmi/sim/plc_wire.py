@@ -73,8 +73,8 @@ class OpcUaWire:
     the profile says, with the registry's description, unit and range."""
 
     def __init__(self, settings: OpcUaSettings, *, endpoint: str | None = None) -> None:
-        from hmi.hardware.opcua_adapter import UaServer, Variable
         from hmi.core.unece import unit_of
+        from hmi.hardware.opcua_adapter import UaServer, Variable
 
         self.settings = settings
         self.endpoint = endpoint or settings.link.endpoint
@@ -92,8 +92,9 @@ class OpcUaWire:
                 writable=self.writes.count(name) > 0, unit=unit_of(t.unit),
                 eu_range=(t.low, t.high), description=t.description,
             ))  # fmt: skip
-        for key, text, writable in ((HMI_WATCHDOG, settings.heartbeat.hmi_watchdog, True),
-                                    (PLC_HEARTBEAT, settings.heartbeat.plc_heartbeat, False)):  # fmt: skip
+        hb = settings.heartbeat
+        for key, text, writable in ((HMI_WATCHDOG, hb.hmi_watchdog, True),
+                                    (PLC_HEARTBEAT, hb.plc_heartbeat, False)):  # fmt: skip
             variables.append(Variable(key, "Line", split_node(text, uri)[1], "uint16", 0, writable))
         self.server.add_variables(variables)
         self._scan: dict[str, float] = {}

@@ -33,9 +33,7 @@ def ua_settings(port: int, path: Path = OPCUA_PROFILE, heartbeat_timeout_s: floa
 
 
 def with_security(settings: OpcUaSettings, **security: object) -> OpcUaSettings:
-    return settings.model_copy(
-        update={"security": settings.security.model_copy(update=security)}
-    )
+    return settings.model_copy(update={"security": settings.security.model_copy(update=security)})
 
 
 @contextmanager

@@ -181,6 +181,8 @@ def _parser() -> argparse.ArgumentParser:
         help="control loop period in ms (default: %(default)s, i.e. 100 Hz)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (panel use)")
+    parser.add_argument("--opcua-server", metavar="URL", help="serve the line over OPC UA, e.g. "
+                        "opc.tcp://0.0.0.0:4840 (docs/opcua.md; default: the data directory's setting, off)")  # fmt: skip
     parser.add_argument(
         "--kiosk",
         action="store_true",
@@ -274,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.period_ms <= 0 or args.period_ms > 1000:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2
+    os.environ["HMI_DATA_DIR"] = str(resolve_data_dir(args.data_dir))  # OPC UA certificates
     try:
         stack = build_stack(
             Path(args.profile),
@@ -283,6 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except (ProfileError, StoreError, OSError) as exc:
         print(f"hmi: {exc}", file=sys.stderr)
+        return 2
+    from hmi.plantserver import serve_stack  # asyncua only when a plant server may run
+
+    if (error := serve_stack(stack, args.opcua_server)) is not None:  # plant OPC UA server
+        print(f"hmi: {error}", file=sys.stderr)
+        stack.close()
         return 2
     from hmi.ui.application import run_gui
 

@@ -19,6 +19,8 @@ CODES: dict[str, tuple[str, str]] = {
     "rad": ("C81", "radian"),
     "s": ("SEC", "second"),
     "%": ("P1", "percent"),
+    "m²": ("MTK", "square metre"),
+    "kWh": ("KWH", "kilowatt hour"),
 }
 # Not in the table (no Rec. 20 code we could confirm): "Wh/m²", "kN/mm". Their variables carry
 # EURange and a Description naming the unit, but no EngineeringUnits property.

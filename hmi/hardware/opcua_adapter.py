@@ -354,7 +354,7 @@ class UaServer:
             "Basic256Sha256_Sign": ua.SecurityPolicyType.Basic256Sha256_Sign,
             "Basic256Sha256_SignAndEncrypt": ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
         }
-        self.server.set_security_policy([policies[p] for p in security])
+        self.server.set_security_policy([policies[p] for p in security], _ruleset())
         tokens = [ua.UserNameIdentityToken] + ([ua.AnonymousIdentityToken] if anonymous else [])
         self.server.set_identity_tokens(tokens)
         if certificate is not None:
@@ -445,9 +445,88 @@ class UaServer:
                               ServerTimestamp=stamp)  # fmt: skip
             await self.server.write_attribute_value(self.nodes[key], dv)
 
+    def guard_writes(self, hook: Callable[[str, Any, str | None], int]) -> None:
+        """Every client write goes through `hook(key, value, user name or None if anonymous)`
+        -> status code (0 = accepted; the address space then shows what the line does, at the
+        next publish). Writes to nodes we did not register are refused: the server is
+        read-only but for what the hook accepts. The hook runs in a worker thread."""
+        from asyncua.crypto.permission_rules import UserRole
+
+        service = self.server.iserver.attribute_service
+        original = service.write
+        keys = {node: key for key, node in self.nodes.items()}
+
+        async def write(params: Any, user: Any = None) -> list[ua.StatusCode]:
+            if user is None or user.role == UserRole.Admin:  # the server's own (PasswordUsers
+                return await original(params, user=user)  # never hands out Admin)
+            loop = asyncio.get_running_loop()
+            name = None if user is None or user.role == UserRole.Anonymous else user.name
+            results = []
+            for item in params.NodesToWrite:
+                key = keys.get(item.NodeId)
+                if key is None or item.AttributeId != ua.AttributeIds.Value:
+                    results.append(ua.StatusCode(ua.StatusCodes.BadNotWritable))
+                    continue
+                value = item.Value.Value.Value if item.Value.Value is not None else None
+                status = await loop.run_in_executor(None, hook, key, value, name)
+                results.append(ua.StatusCode(status))
+            return results
+
+        service.write = write
+
+    def alarm_events(self, source_path: str) -> Callable[[Mapping[str, Any]], None]:
+        """An emitter of AlarmConditionType events (Part 9) from the Server object, with
+        SourceNode = the folder at `source_path`. emit(fields) is thread-safe; `fields` maps
+        event field names ("Severity", "ActiveState/Id", ...) to Python values."""
+
+        async def make() -> Any:
+            source = await self.folder(source_path)
+            generator = await self.server.get_event_generator(
+                ua.ObjectIds.AlarmConditionType, ua.ObjectIds.Server
+            )
+            generator.event.SourceNode = source.nodeid
+            return generator
+
+        generator = self.run(make())
+
+        async def fire(fields: Mapping[str, Any]) -> None:
+            for name, value in fields.items():
+                setattr(generator.event, name, value)
+            await generator.trigger()
+
+        def emit(fields: Mapping[str, Any]) -> None:
+            converted = {
+                k: ua.LocalizedText(v) if k in _TEXT_FIELDS else v for k, v in fields.items()
+            }
+            self._loop.submit(fire(converted))
+
+        return emit
+
     def value(self, key: str) -> Any:
         """The value in the address space now (what a client last wrote, or we published)."""
         return self.server.read_attribute_value(self.nodes[key]).Value.Value
+
+
+_TEXT_FIELDS = {"Message", "ActiveState", "AckedState", "ConfirmedState", "ShelvingState",
+                "SuppressedState", "OutOfServiceState", "EnabledState"}  # fmt: skip
+STATUS_GOOD, STATUS_UNCERTAIN, STATUS_BAD = 0, 0x40000000, 0x80000000
+STATUS = {
+    "denied": ua.StatusCodes.BadUserAccessDenied,
+    "out_of_range": ua.StatusCodes.BadOutOfRange,
+    "type": ua.StatusCodes.BadTypeMismatch,
+    "failed": ua.StatusCodes.BadInternalError,
+    "not_writable": ua.StatusCodes.BadNotWritable,
+}
+
+
+def _ruleset() -> Any:
+    """Anonymous sessions may read, browse and subscribe as users do (asyncua's default lets
+    them do nothing); what anyone may write is decided by `guard_writes`."""
+    from asyncua.crypto.permission_rules import SimpleRoleRuleset, UserRole
+
+    rules = SimpleRoleRuleset()
+    rules._permission_dict[UserRole.Anonymous] = set(rules._permission_dict[UserRole.User])
+    return rules
 
 
 def _coerce(value: Any, vtype: ua.VariantType) -> Any:

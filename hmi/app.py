@@ -181,8 +181,12 @@ def _parser() -> argparse.ArgumentParser:
         help="control loop period in ms (default: %(default)s, i.e. 100 Hz)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (panel use)")
-    parser.add_argument("--opcua-server", metavar="URL", help="serve the line over OPC UA, e.g. "
-                        "opc.tcp://0.0.0.0:4840 (docs/opcua.md; default: the data directory's setting, off)")  # fmt: skip
+    parser.add_argument(
+        "--opcua-server",
+        metavar="URL",
+        help="serve the line over OPC UA, e.g. opc.tcp://0.0.0.0:4840 (docs/opcua.md; "
+        "default: the data directory's opcua-server.toml, off)",
+    )
     parser.add_argument(
         "--kiosk",
         action="store_true",

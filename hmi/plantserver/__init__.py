@@ -28,8 +28,10 @@ def serve_stack(stack, endpoint: str | None) -> str | None:  # noqa: ANN001 (app
                            signatures=stack.security)  # fmt: skip
 
     try:
-        server = PlantServer(stack.runtime, stack.security, service_for, settings,
-                             stack.data_dir, recipes=stack.recipes, software=version_text())  # fmt: skip
+        server = PlantServer(
+            stack.runtime, stack.security, service_for, settings, stack.data_dir,
+            recipes=stack.recipes, software=version_text(),
+        )  # fmt: skip
         server.start()
     except OSError as exc:
         return f"--opcua-server: cannot serve {settings.endpoint}: {exc}"

@@ -57,6 +57,7 @@ def node_script(script: str, spec: dict, tmp: Path) -> Iterator[subprocess.Popen
                 break
         else:
             raise AssertionError(f"{script} did not start: {''.join(lines)[-2000:]}")
+        proc.startup_lines = lines  # type: ignore[attr-defined]
         yield proc
     finally:
         if proc.poll() is None:

@@ -6,7 +6,7 @@ wire), so a value's age is the age of its source timestamp and its quality is it
 code's. Outputs are written on change and refreshed, the heartbeat runs both ways, and a
 lost session, a frozen heartbeat or a node the server lacks is a lost link: safe state,
 comm-loss alarm, reconnect with backoff (hmi/hardware/fieldbus.py). asyncua is reached only
-through hmi/hardware/opcua_adapter.py.
+through hmi/hardware/opcua_adapter/.
 """
 
 from __future__ import annotations

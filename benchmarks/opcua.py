@@ -53,6 +53,12 @@ def _lateness(runtime, seconds: float) -> dict:
             "lateness_max_ms": round(t.lateness_max_ms, 3)}  # fmt: skip
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of another process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -69,16 +75,29 @@ def plant_server(tmp: Path, seconds: float, repeats: int, clients: int) -> dict:
                 "nodes": [f"Line.Tags.{n}" for n in TAGS], "clients": clients,
                 "interval_ms": 100, "warmup_s": 2.0, "seconds": seconds}  # fmt: skip
         for run in range(repeats):
+            cpu0, wall0 = os.times(), time.monotonic()
             rows.append({"run": run, "server": False, "load": _load(),
                          **_lateness(stack.runtime, seconds)})  # fmt: skip
+            cpu = os.times()
+            rows[-1]["hmi_process_cpu_pct"] = round(
+                100 * (cpu.user + cpu.system - cpu0.user - cpu0.system)
+                / (time.monotonic() - wall0), 1,
+            )  # fmt: skip
             if run == 0:
                 assert serve_stack(stack, endpoint) is None
                 server = stack.closers[-1].__self__
             server_running = server
             with node_script("bench_clients.js", spec, tmp) as proc:
                 time.sleep(spec["warmup_s"])
+                cpu0, wall0, node0 = os.times(), time.monotonic(), _cpu_s(proc.pid)
                 row = {"run": run, "server": True, "load": _load(),
                        **_lateness(stack.runtime, seconds)}  # fmt: skip
+                wall = time.monotonic() - wall0
+                cpu = os.times()
+                row["hmi_process_cpu_pct"] = round(
+                    100 * (cpu.user + cpu.system - cpu0.user - cpu0.system) / wall, 1
+                )
+                row["clients_process_cpu_pct"] = round(100 * (_cpu_s(proc.pid) - node0) / wall, 1)
                 out, _ = proc.communicate(timeout=60)
                 counted = json.loads([x for x in out.splitlines() if x.startswith("{")][-1])
                 row |= {"notifications_per_s": round(counted.get("per_s", 0.0), 1),

@@ -77,6 +77,7 @@ class PlantServer:
         self.totals = {"production.length_m": 0.0, "production.area_m2": 0.0,
                        "production.energy_kwh": 0.0}  # fmt: skip
         self.published = 0  # publish cycles
+        self._last: dict[str, tuple[Any, int]] = {}  # key -> value, status last published
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -157,11 +158,21 @@ class PlantServer:
                 value, status = 0.0, STATUS_BAD
             (good if status == STATUS_GOOD else by_status.setdefault(status, {}))[name] = value
         good |= self._line_values(snap)
-        self.server.publish(good, source_time=stamp)
+        # only what changed (value or status): an unchanged value keeps the source timestamp of
+        # its last change, and the server's CPU (the control loop's GIL) is spent on news only
+        self.server.publish(self._changed(good, STATUS_GOOD), source_time=stamp)
         for status, values in by_status.items():
-            self.server.publish(values, status=status, source_time=stamp)
+            self.server.publish(self._changed(values, status), status=status, source_time=stamp)
         self.alarms.offer(snap.alarms, snap.values)
         self.published += 1
+
+    def _changed(self, values: dict[str, Any], status: int) -> dict[str, Any]:
+        out = {}
+        for key, value in values.items():
+            if self._last.get(key) != (value, status):
+                self._last[key] = (value, status)
+                out[key] = value
+        return out
 
     def _line_values(self, snap: Any) -> dict[str, Any]:
         self._integrate(snap)

@@ -74,7 +74,11 @@ class UaClient:
         if sec.username:
             client.set_user(sec.username)
             client.set_password(sec.password or "")
-        await client.connect()
+        try:
+            await client.connect()
+        except BaseException:
+            client.disconnect_socket()  # a refused session must not leave its socket open
+            raise
         self._client = client
         array = await client.get_namespace_array()
         resolved: dict[str, ua.NodeId] = {}

@@ -73,8 +73,7 @@ bench-sim-memory: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks.sim_memory $(BENCH_ARGS)
 
 screenshot: $(STAMP_RUN)
-	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \
-		--self-test --screenshot docs/screenshot-overview.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.panel_screenshots --readme
 	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \
 		--self-test --screen Trends --self-test-seconds 20 --screenshot docs/screenshot-trends.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.recipe_screenshots --readme

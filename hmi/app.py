@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
+from hmi.core.instance import AlreadyRunning, InstanceLock
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
@@ -280,26 +281,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.period_ms <= 0 or args.period_ms > 1000:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2
-    os.environ["HMI_DATA_DIR"] = str(resolve_data_dir(args.data_dir))  # OPC UA certificates
+    data_dir = resolve_data_dir(args.data_dir)
+    os.environ["HMI_DATA_DIR"] = str(data_dir)  # OPC UA certificates (hmi/hardware/opcua)
     try:
-        stack = build_stack(
-            Path(args.profile),
-            resolve_data_dir(args.data_dir),
-            controller=args.controller,
-            period_s=args.period_ms / 1000.0,
-        )
-    except (ProfileError, StoreError, OSError) as exc:
+        lock = InstanceLock(data_dir).acquire()  # one HMI per data directory
+    except (AlreadyRunning, OSError) as exc:
         print(f"hmi: {exc}", file=sys.stderr)
         return 2
-    from hmi.plantserver import serve_stack  # asyncua only when a plant server may run
+    try:
+        try:
+            stack = build_stack(
+                Path(args.profile),
+                data_dir,
+                controller=args.controller,
+                period_s=args.period_ms / 1000.0,
+            )
+        except (ProfileError, StoreError, OSError) as exc:
+            print(f"hmi: {exc}", file=sys.stderr)
+            return 2
+        from hmi.plantserver import serve_stack  # asyncua only when a plant server may run
 
-    if (error := serve_stack(stack, args.opcua_server)) is not None:  # plant OPC UA server
-        print(f"hmi: {error}", file=sys.stderr)
-        stack.close()
-        return 2
-    from hmi.ui.application import run_gui
+        if (error := serve_stack(stack, args.opcua_server)) is not None:  # plant OPC UA server
+            print(f"hmi: {error}", file=sys.stderr)
+            stack.close()
+            return 2
+        from hmi.ui.application import run_gui
 
-    return run_gui(stack, args)
+        return run_gui(stack, args)
+    finally:
+        lock.release()
 
 
 if __name__ == "__main__":

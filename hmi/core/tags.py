@@ -49,7 +49,8 @@ class Tag:
     def format(self, value: float) -> str:
         if value is None or not math.isfinite(value):
             return "----"
-        return f"{value:.{self.decimals}f}"
+        text = f"{value:.{self.decimals}f}"
+        return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.0"
 
 
 class TagRangeError(ValueError):

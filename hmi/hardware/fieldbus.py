@@ -306,6 +306,8 @@ class FieldbusProfile(HardwareProfile):
             self._supervise_heartbeat(time.monotonic())
             self._send(time.monotonic())
             self._stop.wait(max(0.0, min(due.values()) - time.monotonic()))
+        if self.safe_state:  # a clean exit leaves the safe state out at once, not after the
+            self.link.write(dict(self.safe_state), self._call)  # PLC watchdog's timeout
 
     def _take(self, got: Mapping[str, tuple[float, float]], arrived: float) -> None:
         heartbeat = got.get(PLC_HEARTBEAT)

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import Qt, Signal, qVersion
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hmi import __version__
 from hmi.core.about import LICENCE, build_commit, library_versions, licences_folder
 from hmi.core.about import python_version as python_text
 from hmi.runtime.snapshot import Snapshot
+from hmi.security import Action
+from hmi.ui.access import bind
 from hmi.ui.screen import Screen, ScreenContext
 
 
@@ -60,6 +62,8 @@ def about_rows(info: AboutInfo) -> list[tuple[str, str]]:
 
 
 class AboutScreen(Screen):
+    exit_requested = Signal()  # Exit the HMI (the main window checks and closes)
+
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.info: AboutInfo = context.about or AboutInfo()
@@ -76,16 +80,23 @@ class AboutScreen(Screen):
         title.setObjectName("panelTitle")
         grid.addWidget(title, 0, 0, 1, 2)
         self.values: dict[str, QLabel] = {}
-        for row, (caption, text) in enumerate(about_rows(self.info), start=1):
-            label = QLabel(caption)
-            label.setObjectName("caption")
-            value = QLabel(text)
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, 1)
-            self.values[caption] = value
-        grid.setColumnStretch(1, 1)
+        # two columns: the program and its place on the left, the software it runs on right
+        rows = about_rows(self.info)
+        split = next((i for i, (caption, _) in enumerate(rows) if caption == "Licence"), 0)
+        columns = (rows[:1] + rows[1:2] + rows[split:], rows[2:split])
+        for column, shown in enumerate(columns):
+            for row, (caption, text) in enumerate(shown, start=1):
+                label = QLabel(caption)
+                label.setObjectName("caption")
+                value = QLabel(text)
+                value.setWordWrap(True)
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                grid.addWidget(label, row, 2 * column, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(value, row, 2 * column + 1)
+                self.values[caption] = value
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
+        grid.setRowStretch(len(rows) + 1, 1)
         layout.addWidget(panel)
         self.leave_button: QPushButton | None = None
         if self.info.kiosk and self.info.leave_panel is not None:
@@ -96,6 +107,20 @@ class AboutScreen(Screen):
             self.leave_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.leave_button.clicked.connect(lambda _c=False: leave())
             layout.addWidget(self.leave_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.exit_button = QPushButton("Exit the HMI")
+        self.exit_button.setObjectName("commandButton")
+        self.exit_button.setMinimumHeight(60)
+        self.exit_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bind(self.exit_button, Action.PANEL_EXIT)  # Administrators; a tap otherwise says why
+        self.exit_button.clicked.connect(lambda _c=False: self.exit_requested.emit())
+        layout.addWidget(self.exit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        exit_note = QLabel(
+            "Exit stops the line's control loop, puts the outputs in their safe state and "
+            "closes the HMI."
+        )
+        exit_note.setObjectName("caption")
+        exit_note.setWordWrap(True)
+        layout.addWidget(exit_note)
         layout.addStretch(1)
 
     def text(self, caption: str) -> str:

@@ -41,6 +41,12 @@ def requirement(action: str) -> str:
     return f"Requires {roles_text(permission(action).roles)}"
 
 
+def why_disabled(action: str) -> str:
+    """What a tap on a greyed control says: 'Log in as Operator or higher to start the line'."""
+    found = permission(action)
+    return f"Log in as {roles_text(found.roles)} to {found.description}"
+
+
 def apply_session(root: QWidget, session: Session) -> None:
     """Enable the bound controls under `root` the session may use, disable the others."""
     for widget in root.findChildren(QWidget):
@@ -66,4 +72,24 @@ class ActivityFilter(QObject):
         if event.type() in INPUT_EVENTS:
             self.count += 1
             self._touch()
+        return False
+
+
+class DisabledTapFilter(QObject):
+    """Application-wide: a tap on a control greyed for the role says why, in the status line
+    (a touchscreen shows no tooltips). Qt does not deliver the press to a disabled widget; the
+    application's filter still sees it first."""
+
+    def __init__(self, notify: Callable[[str, bool], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._notify = notify
+        self.last = ""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            if isinstance(watched, QWidget) and not watched.isEnabled():
+                action = bound_action(watched)
+                if action is not None:
+                    self.last = why_disabled(action)
+                    self._notify(self.last, True)
         return False

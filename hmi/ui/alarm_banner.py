@@ -1,8 +1,11 @@
-"""The alarm banner in the header: the most urgent unacknowledged alarm, counts per priority,
-flashing until acknowledged, and the audible annunciation with its Silence button.
+"""The alarm banner under the header: the most urgent unacknowledged alarm's text, counts per
+priority, Acknowledge, and the audible annunciation with its Silence button.
 
 Fed from the snapshot's AlarmSummary at the frame rate; it only touches its widgets when the
-summary's version or the flash phase changes. A tap on the banner opens the Alarms screen.
+summary's version or the flash phase changes. A tap on the text asks for the alarm's detail
+(its whole text when it had to be cut, with Acknowledge and the Alarms screen); a tap on the
+counts or elsewhere on the banner opens the Alarms screen. Every part has a fixed width except
+the text, so the banner never changes shape when a count gains a digit.
 """
 
 from __future__ import annotations
@@ -11,11 +14,10 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from hmi.alarms.model import AlarmStatus, AlarmSummary
+from hmi.security import Action
+from hmi.ui.access import bind
+from hmi.ui.elided import ElidedLabel
 from hmi.ui.theme import PRIORITY_LABELS, set_state
 
 NO_ALARMS = "No active alarms"
@@ -40,6 +45,8 @@ def banner_text(status: AlarmStatus) -> str:
 
 class AlarmBanner(QFrame):
     open_alarms = Signal()
+    detail_requested = Signal(object)  # the AlarmStatus shown (None: no alarm)
+    acknowledge_requested = Signal(str)  # the shown alarm's name
 
     def __init__(
         self,
@@ -50,31 +57,34 @@ class AlarmBanner(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("alarmBanner")
-        self.setMinimumWidth(120)
+        self.setFixedHeight(52)
         self._sound = sound
         self._clock = clock
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 2, 6, 2)
+        layout.setContentsMargins(8, 2, 4, 2)
         layout.setSpacing(6)
-        self.text = QLabel(NO_ALARMS)
+        self.text = ElidedLabel(NO_ALARMS)
         self.text.setObjectName("alarmText")
         self.text.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        self.text.setMinimumWidth(60)
+        self.text.tapped.connect(lambda: self.detail_requested.emit(self._shown))
         layout.addWidget(self.text, 1)
         self.counts: dict[int, QLabel] = {}
-        grid = QGridLayout()  # 2 × 2: critical high / medium low
-        grid.setSpacing(2)
         for p, label in PRIORITY_LABELS.items():
-            chip = QLabel(f"{label[0]} 0")
+            chip = QLabel(f"{label[0]} 999")
             chip.setObjectName("alarmCount")
-            chip.setToolTip(f"{label} priority alarms active")
+            chip.setFixedWidth(chip.sizeHint().width() + 6)
+            chip.setText(f"{label[0]} 0")
             self.counts[p] = chip
-            grid.addWidget(chip, (p - 1) // 2, (p - 1) % 2)
-        layout.addLayout(grid)
+            layout.addWidget(chip)
+        self.ack_button = QPushButton("Acknowledge")
+        self.ack_button.setObjectName("alarmSilence")
+        self.ack_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ack_button.clicked.connect(lambda _c=False: self._acknowledge())
+        bind(self.ack_button, Action.ALARM_ACKNOWLEDGE)
+        layout.addWidget(self.ack_button)
         self.silence_button = QPushButton("Silence")
         self.silence_button.setObjectName("alarmSilence")
         self.silence_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.silence_button.setToolTip("Silence the horn until the next new alarm")
         self.silence_button.clicked.connect(lambda _c=False: self.silence())
         layout.addWidget(self.silence_button)
         self.silence_button.setEnabled(False)
@@ -98,6 +108,15 @@ class AlarmBanner(QFrame):
     def silence(self) -> None:
         self.sounding = False
         self.silence_button.setEnabled(False)
+
+    @property
+    def shown(self) -> AlarmStatus | None:
+        """The alarm the banner shows: the most urgent unacknowledged, else the first active."""
+        return self._shown
+
+    def _acknowledge(self) -> None:
+        if self._top is not None:
+            self.acknowledge_requested.emit(self._top.name)
 
     @property
     def flashing(self) -> bool:
@@ -132,8 +151,9 @@ class AlarmBanner(QFrame):
         if shown is not None and total > 1:
             text += f"   (+{total - 1})"
         self._full_text = text
-        self._elide()
-        self.setToolTip(text)
+        if self.text.text() != text:
+            self.text.setText(text)
+            self.text.update()
         self._shown = shown
 
     def _annunciate(self) -> None:
@@ -155,18 +175,7 @@ class AlarmBanner(QFrame):
                 self.beeps += 1
                 self._sound()
 
-    def _elide(self) -> None:
-        """Fit the text to the label; the whole text is in the tooltip and on the screen."""
-        metrics = self.text.fontMetrics()
-        width = max(self.text.width() - 4, 40)
-        text = metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width)
-        if self.text.text() != text:
-            self.text.setText(text)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._elide()
-
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
-        self.open_alarms.emit()
+        if not self.text.geometry().contains(event.position().toPoint()):
+            self.open_alarms.emit()
         super().mousePressEvent(event)

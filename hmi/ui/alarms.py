@@ -113,7 +113,7 @@ class AlarmsScreen(Screen):
         self.table.setObjectName("alarmTable")
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((90, 170, 230, 0, 110, 90)):
+        for column, width in enumerate((84, 170, 120, 0, 100, 90)):  # the message gets the rest
             if width:
                 self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -97,6 +98,28 @@ def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
     return window
 
 
+def quit_on_signals(app, window) -> None:  # noqa: ANN001 (Qt types imported lazily)
+    """Ctrl+C (SIGINT) and SIGTERM close the window and end the event loop, so `run_gui`
+    shuts the line's runtime down as Exit does. Python runs signal handlers only between
+    bytecodes: a timer keeps the interpreter ticking while Qt waits for events."""
+    from PySide6.QtCore import QTimer
+
+    def stop(signum: int, _frame: object) -> None:
+        print(f"hmi: {signal.Signals(signum).name}: shutting down", flush=True)
+        kiosk = getattr(window, "kiosk", None)
+        if kiosk is not None:
+            kiosk.allowed = True  # the system asks: a kiosk closes too
+        window.close()
+        app.quit()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
+    ticker = QTimer(app)
+    ticker.setInterval(200)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+
+
 def run_gui(stack: Stack, args: argparse.Namespace) -> int:
     if args.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -107,6 +130,8 @@ def run_gui(stack: Stack, args: argparse.Namespace) -> int:
     app = QApplication.instance()
     stack.runtime.start()
     result = {"code": 0}
+    quit_on_signals(app, window)
+    print(f"hmi: running on {stack.config.profile.name}, data in {stack.data_dir}", flush=True)
 
     def save_screenshot() -> None:
         if not args.screenshot:
@@ -163,7 +188,8 @@ def run_gui(stack: Stack, args: argparse.Namespace) -> int:
     try:
         app.exec()
     finally:
-        stack.close()
+        stack.close()  # the control loop stops, the driver leaves its safe state, stores close
+        print("hmi: stopped cleanly", flush=True)
     if args.self_test and result["code"] == 0:
         print("self-test: OK")
     return result["code"]

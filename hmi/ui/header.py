@@ -1,5 +1,12 @@
-"""The header: line state, mode, recipe, alarm banner, user · role with login / switch /
-logout, clock and loop health."""
+"""The header, two rows:
+
+- status: line state, mode, recipe, user · role with login / switch / logout, clock and loop
+  health;
+- the alarm banner across the whole width, so the most urgent alarm's text has room.
+
+Tiles have fixed or elided widths: nothing jumps when a value gains a digit, and a long recipe
+or user name is cut with "…" (a tap shows it whole) instead of squeezing the banner.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,18 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.security.session import Session
 from hmi.ui.alarm_banner import AlarmBanner
+from hmi.ui.elided import ElidedLabel
 from hmi.ui.theme import set_state
 
 NO_DATA = "NO DATA"
-USER_MAX_PX = 290  # a long user name is elided in the middle; the tooltip has it whole
+STATUS_HEIGHT = 56
+HEADER_HEIGHT = 4 + STATUS_HEIGHT + 4 + 52 + 6  # margins, status row, spacing, banner
 
 
 def clock_text(wall_time: float) -> str:
@@ -34,30 +44,48 @@ def health_abnormal(timing: TickStats) -> bool:
     return timing.lateness_p99_ms > 500.0 * timing.period_s
 
 
-class _Tile(QWidget):
-    """A small caption over a value."""
+def _value_font(base: QFont) -> QFont:
+    """The theme's header value font (19 px, semi-bold): widths are measured in it before
+    the style sheet has polished the label."""
+    font = QFont(base)
+    font.setPixelSize(19)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
 
-    def __init__(self, caption: str, value_name: str = "headerValue") -> None:
+
+class _Tile(QWidget):
+    """A small caption over a value. `widest`: the longest value it shows (fixed width);
+    None: the value elides to whatever room the header gives it."""
+
+    tapped = Signal(str, str)  # caption, whole value (shown when the value is elided)
+
+    def __init__(self, caption: str, widest: str | None = None) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        top = QLabel(caption.upper())
-        top.setObjectName("headerCaption")
-        self.value = QLabel(NO_DATA)
-        self.value.setObjectName(value_name)
-        layout.addWidget(top)
+        self.caption = QLabel(caption.upper())
+        self.caption.setObjectName("headerCaption")
+        self.value = ElidedLabel(NO_DATA, mode=Qt.TextElideMode.ElideMiddle)
+        self.value.setObjectName("headerValue")
+        self.value.tapped.connect(lambda: self.tapped.emit(caption, self.value.text()))
+        layout.addWidget(self.caption)
         layout.addWidget(self.value)
+        if widest is not None:
+            metrics = QFontMetrics(_value_font(self.value.font()))
+            self.setFixedWidth(metrics.horizontalAdvance(widest) + 16)
 
     def set(self, text: str, state: str = "normal") -> None:
         if self.value.text() != text:
             self.value.setText(text)
+            self.value.update()
         set_state(self.value, state)
 
 
 class HeaderBar(QFrame):
     login_requested = Signal()  # log in, or switch user while someone is logged in
     logout_requested = Signal()
+    detail_requested = Signal(str, str)  # (caption, whole text) of an elided tile
 
     def __init__(
         self,
@@ -69,22 +97,24 @@ class HeaderBar(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("header")
-        self.setFixedHeight(76)
+        self.setFixedHeight(HEADER_HEIGHT)
         self._session = (lambda: session) if isinstance(session, Session) else session
         self._clock = clock
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 8, 16, 8)
-        layout.setSpacing(16)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(12, 4, 12, 6)
+        outer.setSpacing(4)
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        outer.addLayout(row)
 
-        self.state = _Tile("Line")
-        self.state.setMinimumWidth(118)
-        self.mode = _Tile("Mode")
-        self.mode.setMinimumWidth(90)
+        self.state = _Tile("Line", "STOPPED")
+        self.mode = _Tile("Mode", "MANUAL")
         self.recipe = _Tile("Recipe")
-        self.banner = AlarmBanner()
-        self.alarms = self.banner.text  # the banner's text: the most urgent alarm
         self.user = _Tile("User")
-        self.user.setMaximumWidth(USER_MAX_PX)
+        for tile in (self.recipe, self.user):
+            tile.tapped.connect(self.detail_requested.emit)
+        metrics = QFontMetrics(_value_font(self.user.value.font()))
+        self.user.setMinimumWidth(metrics.horizontalAdvance("user · Supervisor"))
         self.login_button = self._button("Log in", self.login_requested.emit)
         self.logout_button = self._button("Log out", self.logout_requested.emit)
         self._with_login = with_login
@@ -95,24 +125,27 @@ class HeaderBar(QFrame):
         self.clock = QLabel("--:--:--")
         self.clock.setObjectName("headerClock")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.health = QLabel("")
+        self.health = QLabel("loop p99 00.0 ms · overruns 0000")
         self.health.setObjectName("headerSmall")
         self.health.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.health.setMinimumWidth(self.health.sizeHint().width())
+        self.health.setText("")
         right.addWidget(self.clock)
         right.addWidget(self.health)
 
-        for tile in (self.state, self.mode, self.recipe):
-            layout.addWidget(tile)
-        layout.addWidget(self.banner, 1)
-        layout.addWidget(self.user)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
-        buttons.addWidget(self.login_button)
-        buttons.addWidget(self.logout_button)
-        layout.addLayout(buttons)
-        layout.addLayout(right)
-        for button in (self.login_button, self.logout_button):  # once parented: never a window
-            button.setVisible(with_login)
+        row.addWidget(self.state)
+        row.addWidget(self.mode)
+        row.addWidget(self.recipe, 1)
+        row.addWidget(self.user, 1)
+        for button in (self.login_button, self.logout_button):
+            row.addWidget(button)
+        row.addLayout(right)
+
+        self.banner = AlarmBanner()
+        self.alarms = self.banner.text  # the banner's text: the most urgent alarm
+        outer.addWidget(self.banner)
+        for button in (self.login_button, self.logout_button):
+            button.setVisible(with_login)  # once parented: never a window
 
     def _button(self, text: str, emit: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
@@ -127,14 +160,9 @@ class HeaderBar(QFrame):
         if session is self._shown:
             return
         self._shown = session
-        metrics = self.user.value.fontMetrics()
-        self.user.set(metrics.elidedText(session.text, Qt.TextElideMode.ElideMiddle, USER_MAX_PX))
-        self.user.setToolTip(session.text)
+        self.user.set(session.text)
         if self._with_login:
             self.login_button.setText("Switch" if session.logged_in else "Log in")
-            self.login_button.setToolTip(
-                "Log in as another user" if session.logged_in else "Log in to operate the line"
-            )
             self.logout_button.setVisible(session.logged_in)
 
     def update_from(self, snapshot: Snapshot | None) -> None:

@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hmi.core.tags import Tag
+from hmi.core.tags import Tag, TagRangeError
+from hmi.security.permissions import permission, roles_text
+from hmi.security.session import PermissionDenied
+from hmi.ui.message_line import ErrorLine
 from hmi.ui.theme import set_active
 
 BACKSPACE = "\u232b"
@@ -32,7 +35,22 @@ KEYS = (("7", "8", "9"), ("4", "5", "6"), ("1", "2", "3"), (".", "0", BACKSPACE)
 
 
 def error_text(exc: BaseException) -> str:
-    """The exception's own message (KeyError quotes it; unwrap that)."""
+    """What an operator reads: labels and units, never tag or action names."""
+    if isinstance(exc, TagRangeError):
+        t = exc.tag
+        try:
+            shown = f"{float(exc.value):g} {t.unit}".rstrip()  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            shown = repr(exc.value)
+        allowed = f"{t.low:g} to {t.high:g} {t.unit}".rstrip()
+        return f"{t.description}: {shown} is outside the allowed range {allowed}"
+    if isinstance(exc, PermissionDenied):
+        try:
+            needed = permission(exc.action)
+        except KeyError:
+            return str(exc)
+        role = exc.session.role.label
+        return f"{role} may not {needed.description}: log in as {roles_text(needed.roles)}"
     if isinstance(exc, KeyError) and exc.args:
         return str(exc.args[0])
     return str(exc) or type(exc).__name__
@@ -87,10 +105,7 @@ class KeypadDialog(QDialog):
         entry.addWidget(unit)
         layout.addLayout(entry)
 
-        self.error = QLabel("")
-        self.error.setObjectName("keypadError")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
+        self.error = ErrorLine(lines=3)  # its room is reserved: the keys never move under a finger
         layout.addWidget(self.error)
 
         layout.addLayout(self._keys())
@@ -141,7 +156,6 @@ class KeypadDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
-        self.error.setVisible(bool(message))
 
     def confirm(self) -> None:
         text = self.edit.text().strip().replace(",", ".")

@@ -17,22 +17,25 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from hmi.alarms.model import AlarmStatus
 from hmi.recipes.service import RecipeService
 from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
-from hmi.security import SecurityService, Session
+from hmi.security import Action, SecurityService, Session
 from hmi.ui.about import AboutInfo, AboutScreen
-from hmi.ui.access import ActivityFilter, apply_session, requirement
+from hmi.ui.access import ActivityFilter, DisabledTapFilter, apply_session, requirement
+from hmi.ui.alarm_detail import AlarmDetailDialog
 from hmi.ui.alarms import AlarmsScreen
 from hmi.ui.audit import AuditScreen
 from hmi.ui.commissioning import CommissioningScreen
 from hmi.ui.header import HeaderBar
 from hmi.ui.keypad import KeypadDialog
 from hmi.ui.login import first_run_dialog, login_dialog
+from hmi.ui.messages import readable
+from hmi.ui.mimic import OverviewScreen
 from hmi.ui.nav import NavBar
-from hmi.ui.overview import OverviewScreen
 from hmi.ui.recipes import RecipesScreen
 from hmi.ui.screen import Screen, ScreenContext, ScreenFactory
 from hmi.ui.theme import apply_theme, theme_applied_to_app
@@ -81,7 +84,12 @@ class MainWindow(QMainWindow):
         self.header = HeaderBar(lambda: service.session, clock_text, with_login=bool(security))
         self.header.login_requested.connect(self.open_login)
         self.header.logout_requested.connect(self.logout)
+        self.header.detail_requested.connect(
+            lambda caption, text: self.notify(f"{caption}: {text}")
+        )
         self.header.banner.open_alarms.connect(self._open_alarms)
+        self.header.banner.detail_requested.connect(self.open_alarm_detail)
+        self.header.banner.acknowledge_requested.connect(self.acknowledge_alarm)
         self.nav = NavBar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenArea")
@@ -105,6 +113,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
             self.nav.add(name)
         self.nav.selected.connect(self.show_screen)
+        about = self.screens.get("About")
+        if isinstance(about, AboutScreen):
+            about.exit_requested.connect(self.request_exit)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -122,6 +133,9 @@ class MainWindow(QMainWindow):
         if security is not None:
             self.activity = ActivityFilter(security.touch, self)
             QApplication.instance().installEventFilter(self.activity)  # type: ignore[union-attr]
+        self.why = DisabledTapFilter(self.notify, self)
+        QApplication.instance().installEventFilter(self.why)  # type: ignore[union-attr]
+        self.alarm_detail: AlarmDetailDialog | None = None
         self.sync_session()
         self.show_screen(screens[0][0])
 
@@ -144,7 +158,8 @@ class MainWindow(QMainWindow):
         self.current_screen().refresh(snapshot)
         if snapshot is not None and snapshot.messages and snapshot.messages[-1] != self._last_event:
             self._last_event = snapshot.messages[-1]
-            self.nav.show_status(self._last_event, self._last_event.startswith("rejected"))
+            shown = readable(self._last_event)  # labels, not tag names
+            self.nav.show_status(shown, self._last_event.startswith("rejected"))
 
     def current_screen_name(self) -> str:
         screen = self.current_screen()
@@ -168,9 +183,47 @@ class MainWindow(QMainWindow):
         self.nav.set_current(found)
         self.refresh()
 
+    def _show_detail(self, caption: str, text: str) -> None:
+        self.notify(f"{caption}: {text}", False)  # a tapped header tile, whole
+
     def _open_alarms(self) -> None:
         if "Alarms" in self.screens:
             self.show_screen("Alarms")
+
+    def open_alarm_detail(self, alarm: AlarmStatus | None) -> AlarmDetailDialog:
+        """The banner's alarm on a page of its own: whole text, Acknowledge, Alarms screen."""
+        dialog = AlarmDetailDialog(alarm, self.acknowledge_alarm, self._open_alarms, self)
+        dialog.finished.connect(dialog.deleteLater)
+        apply_session(dialog, self.service.session)
+        dialog.open()
+        self.alarm_detail = dialog
+        return dialog
+
+    def acknowledge_alarm(self, name: str) -> None:
+        try:
+            self.service.acknowledge_alarms([name])
+        except Exception as exc:  # refused by the service: say why, never crash
+            self.notify(f"Acknowledge: {exc}", True)
+            return
+        self.notify("Alarm acknowledged", False)
+
+    def request_exit(self) -> None:
+        """Exit (Administrator): the service checks and audits, then the window closes and
+        the application shuts the line's runtime down cleanly."""
+        if self.security is not None:
+            try:
+                self.security.authorize(self.service.session, Action.PANEL_EXIT)
+            except Exception as exc:  # refused: audited by the service
+                self.notify(f"Exit: {exc}", True)
+                return
+            self.security.audit.record(self.service.session, "panel.exit", {}, "Exit button")
+        kiosk = getattr(self, "kiosk", None)
+        if kiosk is not None:
+            kiosk.allowed = True  # the Administrator has just been checked
+        self.close()
+        app = QApplication.instance()
+        if app is not None and self.isHidden():
+            QTimer.singleShot(0, app.quit)
 
     def notify(self, message: str, is_error: bool = False) -> None:
         """Show a message in the status line (errors in the abnormal style)."""
@@ -230,6 +283,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.timer.stop()
+        app = QApplication.instance()
         if self.activity is not None:
-            QApplication.instance().removeEventFilter(self.activity)  # type: ignore[union-attr]
+            app.removeEventFilter(self.activity)  # type: ignore[union-attr]
+        app.removeEventFilter(self.why)  # type: ignore[union-attr]
         super().closeEvent(event)

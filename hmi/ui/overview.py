@@ -1,17 +1,16 @@
-"""Overview: the line left to right with live values, setpoints, and the line commands."""
+"""The line commands under the Overview mimic: Start / Stop and Auto / Manual."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -19,12 +18,14 @@ from hmi.runtime.snapshot import Snapshot
 from hmi.security import Action
 from hmi.ui.access import bind
 from hmi.ui.keypad import error_text
-from hmi.ui.screen import Screen, ScreenContext
-from hmi.ui.sections import FeedersPanel, GaugePanel, MixerPanel, NipPanel
+from hmi.ui.screen import ScreenContext
 from hmi.ui.theme import set_active
-from hmi.ui.widgets import FlowArrow, SetpointButton, ValueLabel
 
-COMMAND_HEIGHT = 68
+COMMAND_HEIGHT = 56
+MODE_MEANINGS = {
+    "auto": "Auto: the feedback loops correct gap and feed to hold the areal-mass target.",
+    "manual": "Manual: feedback held; gap and feed follow the set-up (feedforward) only.",
+}
 
 
 class CommandBar(QFrame):
@@ -37,7 +38,7 @@ class CommandBar(QFrame):
         self._context = context
         service = context.service
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(12, 6, 12, 6)
         layout.setSpacing(12)
         self.start_button = self._button("START", "Start the line", service.start)
         self.stop_button = self._button("STOP", "Stop the line", service.stop)
@@ -64,12 +65,17 @@ class CommandBar(QFrame):
             for button in buttons:
                 layout.addWidget(button)
             layout.addSpacing(24)
-        layout.addStretch(1)
+        # What the mode means, on the panel (a touchscreen shows no tooltips)
+        self.mode_meaning = QLabel("")
+        self.mode_meaning.setObjectName("caption")
+        self.mode_meaning.setWordWrap(True)
+        layout.addWidget(self.mode_meaning, 1)
 
     def _button(self, text: str, action: str, call: Callable[[], None]) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName("commandButton")
         button.setMinimumHeight(COMMAND_HEIGHT)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a tap leaves no focus frame
         button.setToolTip(action)
         button.clicked.connect(lambda _checked=False: self._send(action, call))
         return button
@@ -90,64 +96,6 @@ class CommandBar(QFrame):
         set_active(self.stop_button, stopped)
         set_active(self.auto_button, mode == "auto")
         set_active(self.manual_button, mode == "manual")
-
-
-class OverviewScreen(Screen):
-    def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
-        # At the panel's size everything fits; a smaller desk window scrolls instead of
-        # squeezing values over each other.
-        scroll = QScrollArea()
-        scroll.setObjectName("screenArea")
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidgetResizable(True)
-        content = QWidget()
-        content.setObjectName("screenArea")
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(10)
-
-        self.feeders = FeedersPanel()
-        self.mixer = MixerPanel()
-        self.nip = NipPanel(context)
-        self.gauge = GaugePanel(context)
-        self.sections = (self.feeders, self.mixer, self.nip, self.gauge)
-        line = QHBoxLayout()
-        line.setSpacing(2)
-        for index, (panel, stretch) in enumerate(zip(self.sections, (10, 7, 14, 10), strict=True)):
-            if index:
-                line.addWidget(FlowArrow())
-            line.addWidget(panel, stretch)
-        layout.addLayout(line, 1)
-
-        self.commands = CommandBar(context)
-        layout.addWidget(self.commands)
-
-    def field(self, name: str) -> ValueLabel | SetpointButton:
-        """The widget showing a tag (or correction) on this screen."""
-        for section in self.sections:
-            for widget in section.form.bound:
-                if widget.name == name:
-                    return widget
-        raise KeyError(f"no field for {name!r} on the overview")
-
-    def unit_label(self, name: str) -> QLabel:
-        for section in self.sections:
-            if name in section.form.units:
-                return section.form.units[name]
-        raise KeyError(f"no field for {name!r} on the overview")
-
-    def setpoint(self, name: str) -> SetpointButton:
-        widget = self.field(name)
-        if not isinstance(widget, SetpointButton):
-            raise KeyError(f"{name!r} is not a setpoint entry on the overview")
-        return widget
-
-    def update_from(self, snapshot: Snapshot | None) -> None:
-        for section in self.sections:
-            section.update_from(snapshot)
-        self.commands.update_from(snapshot)
+        meaning = MODE_MEANINGS.get(mode, "")
+        if self.mode_meaning.text() != meaning:
+            self.mode_meaning.setText(meaning)

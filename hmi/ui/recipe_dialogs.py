@@ -24,6 +24,7 @@ from hmi.recipes.model import LABELS, Recipe
 from hmi.recipes.store import RecipeVersion
 from hmi.runtime.recipe_load import DiffRow
 from hmi.ui.keypad import error_text
+from hmi.ui.message_line import ErrorLine  # noqa: F401 (used by the recipe screens)
 
 
 def _table(
@@ -58,31 +59,6 @@ def _table(
             table.setItem(r, c, item)
     table.resizeRowsToContents()
     return table
-
-
-class ErrorLine(QWidget):
-    """A message line whose height is always reserved, so that an error appearing never moves
-    a button under the operator's finger; shown in the abnormal style only when it has text."""
-
-    HEIGHT = 48
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFixedHeight(self.HEIGHT)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel("")
-        self.label.setObjectName("keypadError")
-        self.label.setWordWrap(True)
-        self.label.setVisible(False)
-        layout.addWidget(self.label)
-
-    def setText(self, text: str) -> None:  # noqa: N802 (reads like a QLabel)
-        self.label.setText(text)
-        self.label.setVisible(bool(text))
-
-    def text(self) -> str:
-        return self.label.text()
 
 
 def _number(value: float | None) -> str:

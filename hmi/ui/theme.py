@@ -84,6 +84,20 @@ QToolTip {{ background: {ENTRY_BG}; color: {TEXT}; border: 1px solid {PANEL_BORD
 #columnTitle {{ font-size: 13px; font-weight: 700; color: {TEXT_MUTED}; }}
 #caption {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
 #unit {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
+#mimicBlock {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 4px; }}
+#mimicTitle {{ font-size: 15px; font-weight: 700; }}
+#mimicCaption {{ font-size: 14px; color: {TEXT_MUTED}; }}
+#mimicStatus {{ font-size: 13px; font-weight: 700; color: {TEXT}; }}
+#mimicValue {{
+    font-size: 18px; font-weight: 600; background: {VALUE_BG};
+    border: 1px solid {VALUE_BORDER}; border-radius: 2px; padding: 0 4px;
+}}
+#mimicValue[state="bad"] {{
+    color: {BAD_QUALITY}; background: {BAD_QUALITY_BG}; border: 2px solid {BAD_QUALITY};
+}}
+#mimicValue[state="deviation"] {{
+    color: {DEVIATION_TEXT}; background: {DEVIATION}; border: 2px solid #8a6500;
+}}
 #flowArrow {{ font-size: 22px; color: {TEXT_MUTED}; }}
 
 #value {{
@@ -107,8 +121,8 @@ QPushButton:disabled {{ color: #8a8d90; }}
 QPushButton:checked, QPushButton[active="true"] {{
     background: {BUTTON_ACTIVE}; color: {BUTTON_ACTIVE_TEXT}; border-color: {BUTTON_ACTIVE};
 }}
-#navButton {{ font-size: 16px; min-width: 88px; padding: 4px 8px; }}  /* nine fit 1024 px */
-#commandButton {{ font-size: 20px; min-width: 150px; letter-spacing: 1px; }}
+#navButton {{ font-size: 16px; padding: 4px 8px; }}  /* width from the text: never clipped */
+#commandButton {{ font-size: 20px; letter-spacing: 1px; padding: 6px 18px; }}
 
 #setpoint {{
     background: {ENTRY_BG}; border: 2px solid {TEXT_MUTED}; border-radius: 3px;
@@ -136,7 +150,7 @@ QPushButton:checked, QPushButton[active="true"] {{
 #keypadKey {{ font-size: 24px; min-width: 84px; min-height: 60px; }}
 #keypadAction {{ font-size: 18px; min-width: 84px; min-height: 60px; }}
 
-#headerButton {{ font-size: 15px; min-width: 64px; min-height: 52px; padding: 4px 8px; }}
+#headerButton {{ font-size: 15px; min-width: 64px; min-height: 48px; padding: 2px 8px; }}
 
 #setpoint:disabled {{
     background: {VALUE_BG}; border: 1px dashed {VALUE_BORDER}; color: {TEXT_MUTED};
@@ -193,11 +207,11 @@ def _alarm_qss() -> str:
     when unacknowledged (flashing: solid on the "on" phase, outlined on the "off" phase), a
     steady outline once acknowledged."""
     rules = [
-        "#alarmCount { font-size: 12px; font-weight: 700; min-width: 34px; padding: 1px 2px;"
+        "#alarmCount { font-size: 15px; font-weight: 700; padding: 2px 4px;"
         f" background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 3px;"
         f" color: {TEXT_MUTED}; qproperty-alignment: AlignCenter; }}",
-        f"#alarmText {{ font-size: 15px; color: {TEXT_MUTED}; }}",
-        "#alarmSilence { font-size: 14px; min-height: 44px; padding: 2px 8px; }",
+        f"#alarmText {{ font-size: 17px; color: {TEXT_MUTED}; }}",
+        "#alarmSilence { font-size: 15px; min-height: 40px; padding: 2px 10px; }",
     ]
     for p, colour in PRIORITY_COLOURS.items():
         text = PRIORITY_TEXT[p]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from hmi.ui.keyboard import OnScreenKeyboard
 from hmi.ui.keypad import error_text
+from hmi.ui.message_line import ErrorLine
 from hmi.ui.theme import set_active
 
 CHIPS_MAX = 10
@@ -124,11 +125,8 @@ class TouchFormDialog(QDialog):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
-        self.error = QLabel("")
-        self.error.setObjectName("keypadError")
-        self.error.setWordWrap(True)
+        self.error = ErrorLine()  # its room is reserved: buttons never move under a finger
         self.error.setFixedWidth(WIDTH - 40)
-        self.error.setVisible(False)
         layout.addWidget(self.error)
 
         self.keyboard = OnScreenKeyboard()
@@ -195,7 +193,6 @@ class TouchFormDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
-        self.error.setVisible(bool(message))
 
     def confirm(self) -> None:
         try:

@@ -106,6 +106,9 @@ class SetpointButton(QPushButton):
         self._writer = writer
         self._notify = notify
         self.setObjectName("setpoint")
+        self.setFocusPolicy(
+            Qt.FocusPolicy.TabFocus
+        )  # a tap leaves no frame that looks like a state
         self.setMinimumWidth(VALUE_MIN_WIDTH)
         self.setMinimumHeight(44)
         self.setToolTip(describe(self.definition) + "\nTap to enter a new value")
@@ -243,16 +246,6 @@ class TagForm(QWidget):
     def update_from(self, snapshot: Snapshot | None) -> None:
         for widget in self.bound:
             widget.update_from(snapshot)
-
-
-class FlowArrow(QLabel):
-    """The direction of material flow between two sections."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("\u25b6", parent)
-        self.setObjectName("flowArrow")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFixedWidth(22)
 
 
 def add_touch_button(row: QHBoxLayout, text: str, handler: Callable[[], object]) -> QPushButton:

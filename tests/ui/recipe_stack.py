@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import LineController
 from hmi.core.roles import Role
 from hmi.hardware import build_profile, load_profile
+from hmi.history import database_path
 from hmi.recipes.service import RecipeService
 from hmi.runtime import Runtime, SimClock
 from hmi.runtime.service import LineService
@@ -24,17 +26,28 @@ ACCOUNTS = (
 )
 
 
-def build(data_dir: Path, clock=None) -> SimpleNamespace:
-    """security, runtime, service (the panel's session) and recipes on `data_dir`'s store."""
+def build(data_dir: Path, clock=None, *, alarms: bool = False) -> SimpleNamespace:
+    """security, runtime, service (the panel's session) and recipes on `data_dir`'s store;
+    `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it."""
     kwargs = {"clock": clock} if clock is not None else {}
     security = open_security(data_dir, hasher=make_hasher(cheap=True), **kwargs)
     admin = Session("root@cli", Role.ADMINISTRATOR)
     for name, role in ACCOUNTS:
         security.accounts.add(admin, name, role, PASSWORD)
     cfg = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
+    journal = AlarmJournal(database_path(data_dir)) if alarms else None
+    engine = AlarmEngine(load_definitions(), journal.offer) if journal is not None else None
     runtime = Runtime(
-        build_profile(cfg), LineController(), clock=SimClock(), recipe_name=cfg.startup.recipe_name
+        build_profile(cfg),
+        LineController(),
+        clock=SimClock(),
+        recipe_name=cfg.startup.recipe_name,
+        alarms=engine,
     )
-    service = LineService(runtime, security, audit=security.audit, signatures=security)
+    service = LineService(
+        runtime, security, audit=security.audit, signatures=security, journal=journal
+    )
     recipes = RecipeService(security, cfg.limits)
-    return SimpleNamespace(security=security, runtime=runtime, service=service, recipes=recipes)
+    return SimpleNamespace(
+        security=security, runtime=runtime, service=service, recipes=recipes, journal=journal
+    )

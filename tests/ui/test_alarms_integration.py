@@ -38,7 +38,7 @@ def test_a_fault_is_annunciated_acknowledged_from_the_alarms_screen_and_journale
     assert banner.counts[2].text() == "H 1" and banner.counts[2].property("state") == "p2"
     window.grab().save("/tmp/alarm-banner.png")
 
-    qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)  # the banner opens the Alarms screen
+    qtbot.mouseClick(banner.counts[2], Qt.MouseButton.LeftButton)  # the counts open Alarms
     assert window.current_screen_name() == "Alarms"
     screen = window.screens["Alarms"]
     assert [a.name for a in screen.visible()] == ["gauge_fault"]

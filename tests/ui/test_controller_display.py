@@ -1,6 +1,6 @@
-"""The Overview shows the gap controller: its mode, whether it holds on a bad input, and each
-term of the gap setpoint per side (set-up, monitor, gaugemeter, tilt, thermal, eccentricity),
-from the snapshot's corrections."""
+"""The nip's faceplate (a tap on Nip 1 in the Overview) shows the gap controller: its mode,
+whether it holds on a bad input, and each term of the gap setpoint per side (set-up, monitor,
+gaugemeter, tilt, thermal, eccentricity), from the snapshot's corrections."""
 
 import dataclasses
 import math
@@ -26,7 +26,11 @@ TERMS = {
 
 
 def overview(window):
-    return window.screens["Overview"]
+    """The Nip 1 faceplate, opened from the Overview as an operator taps it."""
+    screen = window.screens["Overview"]
+    if screen.faceplate is None or screen.faceplate.equipment.key != "nip":
+        screen.open_faceplate("nip")
+    return screen.faceplate
 
 
 def model_snapshot(**values):

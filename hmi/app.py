@@ -19,6 +19,7 @@ from hmi.core.instance import AlreadyRunning, InstanceLock
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
+from hmi.history.retained import RetainedStore
 from hmi.recipes.cli import add_parsers as add_recipe_parsers
 from hmi.recipes.cli import run as run_recipe_command
 from hmi.recipes.service import RecipeService
@@ -86,6 +87,7 @@ def build_stack(
     closers: list = []
     sinks = []
     journal: AlarmJournal | None = None
+    retained: RetainedStore | None = None
     alarms = AlarmEngine(load_definitions())
     if history:
         store = open_store(data_dir)  # creates the directory and applies migrations
@@ -99,6 +101,8 @@ def build_stack(
         journal.start()
         closers.append(journal.close)
         alarms.add_sink(journal.offer)
+        retained = RetainedStore(database_path(data_dir))  # setpoints, mode, recipe, sequence
+        closers.append(retained.close)
     runtime = Runtime(
         profile,
         make_controller(
@@ -113,6 +117,7 @@ def build_stack(
         recipe_name=config.startup.recipe_name,
         sinks=sinks,
         alarms=alarms,
+        retained=retained,
     )
     # Nobody is logged in until someone logs in at the panel: the line runs, the panel is a
     # Viewer. Every action goes through the security service's current session and the audit.

@@ -63,16 +63,19 @@ def test_speed_change_keeps_areal_mass_and_scales_feed(stack):
     assert gauge_mean(stack.runtime, 20) == pytest.approx(30.0, rel=0.01)
 
 
-def test_stop_ramps_the_line_down_and_stops_the_feed(stack):
+def test_stop_cuts_the_feed_runs_the_line_down_and_a_start_brings_it_back(stack):
     stack.runtime.run_for(1.0)
-    stack.service.stop()
+    stack.service.stop()  # normal: feed off first, the line runs on to draw the bank down
     snap = stack.runtime.run_for(10.0)
-    assert not snap.running
+    assert snap.values["feeder_active_flow_kg_h"] < 1.0
+    assert snap.sequence.step == "run_on" and snap.values["line_speed_m_min"] > 0.0
+    snap = stack.runtime.run_for(290.0)
+    assert not snap.running and snap.sequence.line_state == "stopped"
     assert snap.values["line_speed_m_min"] == 0.0
     assert snap.values["line_running"] == 0.0
-    assert snap.values["feeder_active_flow_kg_h"] < 1.0
     stack.service.start()
-    snap = stack.runtime.run_for(10.0)
+    snap = stack.runtime.run_for(400.0)
+    assert snap.sequence.line_state == "running"
     assert snap.values["line_speed_m_min"] == pytest.approx(50.0)
 
 

@@ -14,6 +14,9 @@ class ControlInputs:
     setpoints: Mapping[str, float]  # setpoint tags, e.g. areal_mass_target_mg_cm2
     running: bool  # the operator's run command
     mode: str  # "auto": feedback loops act; "manual": feedback held, feedforward only
+    # False while a stop sequence runs the line on without feed (feed off first, the bank and
+    # the mixer's hold-up drawn down): the controller asks no feed and winds up nothing on it
+    feed_enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True)

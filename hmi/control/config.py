@@ -64,6 +64,13 @@ class LineControllerConfig:
         return at most by this share.
       bank_low_kg: a bank this low draws unreliably: the set-up compensates the bank only down
         to here ("bank_low"), rather than opening the gap without bound.
+      bank_nominal_kg: the bank the feed holds (its trim setpoint) when the line starts with
+        less than half of it (a cold start or a restart after a stop); a line that starts
+        running keeps the bank it has.
+      bank_guard_band_frac, bank_guard_kg_h_per_kg, bank_guard_limit_frac: outside ±band of
+        the bank setpoint the feed is cut back (high bank) or raised (low bank) by the
+        gain × the excess beyond the band, up to the limit × the film flow: the bank trim is
+        slow (minutes) and limited to a few %, too weak for the bank a stop leaves behind.
     """
 
     formulation: Mapping[str, float] = field(default_factory=_formulation)
@@ -91,6 +98,10 @@ class LineControllerConfig:
     recovery_rebase_limit_frac: float = 0.2  # the intake re-based at most ±20 % on the return
     feeder_max_kg_h: float = 2000.0
     bank_low_kg: float = 1.0  # below it the set-up stops opening the gap for the bank
+    bank_nominal_kg: float = 3.0  # the bank a (re)start builds and the feed then holds
+    bank_guard_band_frac: float = 0.15  # beyond ±15 % of the bank setpoint ...
+    bank_guard_kg_h_per_kg: float = 60.0  # ... the feed moves this much per kg of excess ...
+    bank_guard_limit_frac: float = 0.6  # ... up to this share of the film flow
     # --- tuning: baseline PI (fixed gains, tuned at the nominal dead time) ---
     plant_gain_mg_cm2_per_um: float = 0.34  # d(areal mass)/d(gap), nominal LFP
     kp_loop_gain: float = 0.2  # proportional part, as a fraction of the inverse plant gain
@@ -146,6 +157,7 @@ class LineControllerConfig:
             "eccentricity_time_s",
             "bank_trim_time_s",
             "feed_lead_time_s",
+            "bank_nominal_kg",
         )
         for name in positive:
             if not getattr(self, name) > 0.0:

@@ -9,10 +9,18 @@ faster line is fed first, `SpeedPlan`). Part of it comes back: the edge trim cut
     Q_fresh = Q*_f + (τ_mix/τ_f)·(Q* − Q*_f) + Q_bank      (Q*_f: Q* through a lag τ_f)
     Q_bank  = K_b·(B_sp − B) + (K_b/T_b)·∫(B_sp − B) dt      bank-level trim (PI), limited
 
-B_sp is the bank at start. The bank integrates supply minus draw, so its level tells the
+B_sp is the bank at start (the nominal bank when the line starts with less than half of it:
+a cold start or a restart). The bank integrates supply minus draw, so its level tells the
 lasting feed error (recycle estimate, feeder calibration, a bridge that was made up); the trim
 is slow (minutes), well below the mixer's residence, and the gap's bank feedforward keeps the
-areal mass while the bank moves.
+areal mass while the bank moves. Back from manual the trim resumes bumplessly, its integral
+within its limit; after a stop its integral restarts at zero: re-based on a bank far above its
+setpoint it would add feed as the bank came back (issue 13: +34 kg/h at four times nominal).
+
+Bank guard: beyond ±band of B_sp the fresh feed moves by K_g·(excess beyond the band), up to
+a share of the film flow — a high bank cuts the feed back, a low one raises it. It acts within
+a minute (the mixer's residence is in its loop: K_g is chosen for ~50° phase margin), where
+the trim takes twenty.
 
 Lead (mixer inverse): the mixer passes its inflow through a first-order residence τ_mix, so
 a new film flow (grade or speed change) would reach the bank only over minutes and the bank
@@ -91,6 +99,7 @@ class FeedOutput:
     makeup: float = 0.0  # the main feeder's make-up factor
     lead_kg_h: float = 0.0  # the mixer-inverse lead in the fresh feed
     weighed_s: float = 1e9  # since the flows were last in doubt (see FeedController.step)
+    bank_guard_kg_h: float = 0.0  # the high/low bank cut-back or boost
 
 
 class FeedController:
@@ -104,6 +113,7 @@ class FeedController:
         self.trim_integral_kg_h = 0.0
         self.trim_kg_h = 0.0
         self._acting = True
+        self._restarted = False  # the feed was stopped since the trim last acted
         self._main_lp: float | None = None
         self._want_lp: float | None = None
         self._target_f: float | None = None  # the fresh-feed target, shaped (mixer inverse)
@@ -121,8 +131,10 @@ class FeedController:
         self.fractions = [self.config.formulation[f] for f in FEEDERS]
 
     def start(self, bank_kg: float, recycle_cut_kg_h: float) -> None:
-        """Latch the bank setpoint and fill the recycle delay (a line in steady state)."""
-        self.bank_sp_kg = bank_kg
+        """Latch the bank setpoint and fill the recycle delay (a line in steady state); a bank
+        below half the nominal one (cold, or drawn down by a stop) is no setpoint to hold."""
+        nominal = self.config.bank_nominal_kg
+        self.bank_sp_kg = bank_kg if bank_kg >= 0.5 * nominal else nominal
         self._recycle = RateDelay(self.config.recycle_delay_s, recycle_cut_kg_h)
 
     def step(
@@ -139,16 +151,24 @@ class FeedController:
         hoppers_kg: list[float | None],
         refilling: list[bool],
         dt_s: float,
+        feed_enabled: bool = True,
     ) -> FeedOutput:
+        """`feed_enabled` False: the line runs on without feed (a stop sequence draws the bank
+        down); nothing is asked and nothing winds up."""
         c = self.config
         film = feed_total_kg_h(target_mg_cm2, width_mm, speed_m_min) if running else 0.0
         cut = c.trim_width_frac * film if recycle_cut_kg_h is None else recycle_cut_kg_h
         if self._recycle is None:
             self.start(bank_kg if bank_kg is not None else 0.0, cut)
         recycle = self._recycle.step(dt_s, cut)  # type: ignore[union-attr]
-        trim = self._bank_trim(bank_kg, film, running and auto, dt_s)
-        lead = self._lead(film - recycle, running, dt_s)
-        fresh = max(0.0, self._target_f + lead + trim) if running else 0.0
+        feeding = running and feed_enabled
+        if not feeding:  # a stop: the trim's integral of before means nothing after it
+            self._restarted = True
+        trim = self._bank_trim(bank_kg, film, feeding and auto, dt_s)
+        guard = self._bank_guard(bank_kg, film) if feeding else 0.0
+        lead = self._lead(film - recycle, feeding, dt_s)
+        fresh = max(0.0, self._target_f + lead + trim + guard) if feeding else 0.0
+        running = feeding  # from here on: the feeders run
 
         x = self.fractions
         main = flows_kg_h[0]
@@ -190,8 +210,28 @@ class FeedController:
         )
         self.weighed_s = 0.0 if doubt else self.weighed_s + dt_s
         return FeedOutput(
-            setpoints, delivered + recycle, film, recycle, trim, limit, makeup, lead, self.weighed_s
+            setpoints,
+            delivered + recycle,
+            film,
+            recycle,
+            trim,
+            limit,
+            makeup,
+            lead,
+            self.weighed_s,
+            guard,
         )
+
+    def _bank_guard(self, bank_kg: float | None, film: float) -> float:
+        """−K_g·(B − B_sp·(1 + band)) above the band, +K_g·(B_sp·(1 − band) − B) below it,
+        within ±limit·Q_film; 0 inside the band or with no bank reading."""
+        c, sp = self.config, self.bank_sp_kg
+        if bank_kg is None or sp is None:
+            return 0.0
+        high, low = sp * (1.0 + c.bank_guard_band_frac), sp * (1.0 - c.bank_guard_band_frac)
+        excess = bank_kg - high if bank_kg > high else (bank_kg - low if bank_kg < low else 0.0)
+        limit = c.bank_guard_limit_frac * film
+        return max(-limit, min(limit, -c.bank_guard_kg_h_per_kg * excess))
 
     def _lead(self, target_kg_h: float, running: bool, dt_s: float) -> float:
         """Mixer inverse: the target shaped by a first-order τ_f, plus (τ_mix/τ_f)·(Q* − Q*_f)
@@ -228,10 +268,15 @@ class FeedController:
         if not act or bank_kg is None or self.bank_sp_kg is None:
             self._acting = False
             return max(-limit, min(limit, self.trim_kg_h))
-        p = c.bank_trim_kg_h_per_kg * (self.bank_sp_kg - bank_kg)
-        if not self._acting:  # bumpless return to automatic
-            self.trim_integral_kg_h = self.trim_kg_h - p
-            self._acting = True
+        error = self.bank_sp_kg - bank_kg
+        p = c.bank_trim_kg_h_per_kg * error
+        if not self._acting:
+            if self._restarted:  # the feed restarts from zero: nothing to be bumpless to
+                self.trim_integral_kg_h = 0.0
+            else:  # back from manual: bumpless, the integral within the trim's authority
+                held = max(-limit, min(limit, self.trim_kg_h))
+                self.trim_integral_kg_h = max(-limit, min(limit, held - p))
+            self._acting, self._restarted = True, False
         candidate = self.trim_integral_kg_h + p / c.bank_trim_time_s * dt_s
         if abs(p + candidate) <= limit or abs(candidate) < abs(self.trim_integral_kg_h):
             self.trim_integral_kg_h = candidate

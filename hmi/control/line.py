@@ -58,7 +58,8 @@ class BaselineController:
 
         speed_ok = image.is_good("line_speed_m_min")
         speed = image.get("line_speed_m_min") if speed_ok else sp["line_speed_sp_m_min"]
-        total = feed_total_kg_h(target, sp["web_width_mm"], speed) if inputs.running else 0.0
+        feeding = inputs.running and inputs.feed_enabled
+        total = feed_total_kg_h(target, sp["web_width_mm"], speed) if feeding else 0.0
         outputs = {f"feeder_{f}_sp_kg_h": total * c.formulation[f] for f in FEEDERS}
 
         if self._setup_um is None:

@@ -48,6 +48,7 @@ from hmi.control.thermal import ThermalCompensator
 from hmi.core.process import ProcessImage
 
 SLOW_S = 0.1  # period of everything but the eccentricity compensation
+MANUAL_REBASE_UM = 1.0  # back from manual, a gap this far from ours was the operator's
 
 
 class ModelController:
@@ -81,6 +82,7 @@ class ModelController:
         self._fresh = True  # the first tick runs the slow part
         self._coasted = False  # time passed unseen (lost link)
         self._held_s = 0.0  # ... for this long
+        self._manual_s = 0.0  # in manual this long (the operator drove the gap)
         self._mixer_in_kg_h = 0.0
         self._trusted = False  # every flow weighed long enough for the mass balance
         self._fed = True  # the bank is full enough for the force to follow the gap
@@ -96,6 +98,7 @@ class ModelController:
         if self.monitor is None and not self._start(image, inputs):
             return ControlResult({}, {}, ("gap_position_bad",))
         values, quality = image.values, image.quality
+        self._track_manual(image, inputs, dt_s)
         self._slow_dt += dt_s
         news = (  # an operator's change is acted on at once, not at the next slow tick
             inputs.setpoints["areal_mass_target_mg_cm2"] != self.grade.target
@@ -146,6 +149,33 @@ class ModelController:
         out["controller_holding"] = 1.0
         return ControlResult(out, dict(self._last.corrections), ("link_lost",))
 
+    def _track_manual(self, image: ProcessImage, inputs: ControlInputs, dt_s: float) -> None:
+        """In manual the operator drives the gap (the runtime overrides this controller's
+        setpoints): back in auto the set-up starts from the gap the actuators are at and the
+        model is re-based as after a lost link (`_resume`), so nothing jumps either way."""
+        if inputs.mode == "manual":
+            self._manual_s += dt_s
+            return
+        if self._manual_s <= 0.0:
+            return
+        v, q = image.values, image.quality
+        gaps = [good_value(v, q, "gap_os_um"), good_value(v, q, "gap_ds_um")]
+        if gaps[0] is None or gaps[1] is None:
+            return  # wait for good positions
+        # the common set-up moves to where the operator left the gap; the sides keep this
+        # controller's wedge (the runtime slews each output over from the operator's value)
+        gap = self.gap
+        shift = 0.5 * (gaps[0] + gaps[1] - gap.sp_um[0] - gap.sp_um[1])  # type: ignore[operator]
+        self._manual_s, manual_s = 0.0, self._manual_s
+        if abs(shift) <= MANUAL_REBASE_UM:  # the actuators are where this controller put them
+            return
+        for i in (0, 1):
+            gap.ref_um[i] += shift
+            gap.sp_um[i] += shift
+            gap.base_um[i] += shift
+        gap.common_um += shift
+        self._coasted, self._held_s, self._fresh = True, manual_s, True
+
     def resolve(self, condition: str) -> bool:
         """An engineer resolved a latched condition (the gauge was checked against the mass
         balance); False if this controller latches no such condition."""
@@ -169,7 +199,13 @@ class ModelController:
         target = sp["areal_mass_target_mg_cm2"]
         reading = good_value(v, q, "areal_mass_mg_cm2")
         m0 = reading if reading is not None else target
-        self.intake.calibrate(m0, self.bank_kg, mean)
+        if self.bank_kg < c.bank_low_kg or not m0 > 0.0:
+            # a cold line (empty bank, no film under the gauge) tells nothing of the intake:
+            # start from the nominal plant gain at the nominal bank; the mass balance adapts it
+            m0 = target
+            self.intake.calibrate(c.plant_gain_mg_cm2_per_um * mean, c.bank_nominal_kg, mean)
+        else:
+            self.intake.calibrate(m0, self.bank_kg, mean)
         self.grade.start(target, m0, 0.0)
         self.monitor = GaugeMonitor(c, m0)
         self.check = GaugeBalanceCheck(
@@ -234,6 +270,7 @@ class ModelController:
             hoppers_kg=[good_value(v, q, name) for name in FEEDER_HOPPER],
             refilling=[v.get(name, 0.0) == 1.0 for name in FEEDER_REFILL],
             dt_s=dt,
+            feed_enabled=inputs.feed_enabled,
         )
         if None in flows:
             conditions.append("feeder_flow_bad")

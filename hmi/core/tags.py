@@ -164,6 +164,17 @@ def _declare() -> tuple[Tag, ...]:
             _O,
             decimals=0,
         ),
+        # A quick or emergency stop sends the mixer's hold-up to the scrap bin, not the bank.
+        Tag(
+            "mixer_divert_cmd",
+            "",
+            "Reject gate at the conveyor discharge (1: powder to scrap)",
+            0,
+            1,
+            _O,
+            decimals=0,
+        ),
+        Tag("powder_scrap_kg", "kg", "Powder to the scrap bin (diverted, spilled)", 0, 1e6, _M),
         # Setpoints people enter. Ranges are the line's equipment limits; recipes narrow them.
         Tag(
             "areal_mass_target_mg_cm2",

@@ -50,6 +50,7 @@ class EmulatedProfile(HardwareProfile):
             line_speed_m_min=start.line_speed_sp_m_min if start.running else 0.0,
             seed=config.emulated.seed,
         )
+        self.line.running = start.running  # what the first read says of the drive
         self._commands = LineCommands(
             feeder_sp_kg_h=dict(self.line.steady_feed_kg_h),
             gap_sp_um={s: self.line.steady_gap_um for s in SIDES},
@@ -137,4 +138,17 @@ class EmulatedProfile(HardwareProfile):
             gap_sp_um={s: v.get(f"gap_{s}_sp_um", old.gap_sp_um[s]) for s in SIDES},
             line_speed_sp_m_min=v.get("line_speed_out_m_min", old.line_speed_sp_m_min),
             run=bool(v.get("line_run_cmd", float(old.run))),
+            divert=bool(v.get("mixer_divert_cmd", float(old.divert))),
+        )
+
+    def start_cold(self) -> None:
+        """Make the emulated line a cold one (stopped; feeders, mixer, conveyor and bank empty;
+        gaps parked; rolls at temperature): a scenario that starts from cold."""
+        self.line = Line(self.material, self.equipment, self._config.emulated.seed)
+        park = self.equipment.gap_initial_um
+        self._commands = LineCommands(
+            feeder_sp_kg_h=dict.fromkeys(FEEDERS, 0.0),
+            gap_sp_um=dict.fromkeys(SIDES, park),
+            line_speed_sp_m_min=0.0,
+            run=False,
         )

@@ -162,6 +162,15 @@ MIGRATIONS: tuple[str, ...] = (
     + _append_only("recipe_versions", "a recipe version is immutable: save a new version")
     + _append_only("recipe_states", "recipe states are append-only")
     + _append_only("recipe_runs", "the production record is append-only"),
+    # 5: the line's retained state (setpoints, mode, recipe, sequence): one row, replaced on
+    # every change, read when the HMI starts (hmi/history/retained.py)
+    """
+    CREATE TABLE retained_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        saved_at REAL NOT NULL,   -- wall time of the change
+        state TEXT NOT NULL       -- JSON
+    );
+    """,
 )
 
 

@@ -11,9 +11,12 @@ class LineCommands:
 
     feeder_sp_kg_h: keys "active", "carbon", "binder". gap_sp_um: keys "os", "ds", the unloaded
     roll gap setpoint S per side. line_speed_sp_m_min: drive speed setpoint. run: drive enable.
+    divert: the reject gate at the conveyor's discharge sends the powder to the scrap bin
+    instead of the bank (a quick or emergency stop empties the mixer that way).
     """
 
     feeder_sp_kg_h: dict[str, float]
     gap_sp_um: dict[str, float]
     line_speed_sp_m_min: float
     run: bool
+    divert: bool = False

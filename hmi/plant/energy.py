@@ -26,6 +26,7 @@ class EnergyMeter:
 
     __slots__ = (
         "energy_kwh",
+        "production_kwh",
         "drive_power_kw",
         "heater_power_kw",
         "mixer_power_kw",
@@ -42,6 +43,7 @@ class EnergyMeter:
 
     def __init__(self, eq: Equipment) -> None:
         self.energy_kwh = 0.0
+        self.production_kwh = 0.0  # while the web moves (the kWh per m² counts only this)
         self.drive_power_kw = 0.0
         self.heater_power_kw = 0.0
         self.mixer_power_kw = 0.0
@@ -96,4 +98,7 @@ class EnergyMeter:
         self.drive_power_kw = drive
         self.heater_power_kw = heat
         self.mixer_power_kw = mixer_kw
-        self.energy_kwh += (drive + heat + mixer_kw) * dt_s / 3600.0
+        step_kwh = (drive + heat + mixer_kw) * dt_s / 3600.0
+        self.energy_kwh += step_kwh
+        if speed_m_min > 0.0:  # making electrode; a standing line's heat is standby energy
+            self.production_kwh += step_kwh

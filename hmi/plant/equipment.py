@@ -59,6 +59,8 @@ class Equipment:
     Powder bank
       bank_intake_scale_kg (1.0): B_c in φ(B) = 1 − exp(−B/B_c).
       bank_nominal_kg (3.0): bank held by `Line.at_steady_state`; 3·B_c gives φ = 0.950.
+      bank_spill_kg (9.0): the most the nip's cheek plates hold; powder beyond it spills over
+        them into the scrap bin (`scrap_powder_kg`).
     Feeders (loss-in-weight, per feeder where a dict)
       hopper_capacity_kg: refill is requested below hopper_refill_request_frac (0.2) and runs
         to hopper_refill_complete_frac (0.9) of capacity in hopper_refill_time_s (30).
@@ -124,6 +126,7 @@ class Equipment:
     transport_cell_mm: float = 5.0
     bank_intake_scale_kg: float = 1.0
     bank_nominal_kg: float = 3.0
+    bank_spill_kg: float = 9.0
     hopper_capacity_kg: dict[str, float] = field(default_factory=_hoppers, hash=False)
     hopper_refill_request_frac: float = 0.2
     hopper_refill_complete_frac: float = 0.9
@@ -188,6 +191,7 @@ class Equipment:
             "line_accel_m_min_s",
             "bank_intake_scale_kg",
             "bank_nominal_kg",
+            "bank_spill_kg",
             "hopper_refill_time_s",
             "gauge_scan_time_s",
             "powder_heat_capacity_kj_kg_k",

@@ -30,6 +30,7 @@ EQUIPMENT_LIMITS: dict[str, tuple[float, float, str]] = {
     "transport_cell_mm": (1.0, 50.0, "mm"),
     "bank_intake_scale_kg": (0.01, 100.0, "kg"),
     "bank_nominal_kg": (0.01, 200.0, "kg"),
+    "bank_spill_kg": (0.1, 500.0, "kg"),
     "hopper_refill_request_frac": (0.0, 0.95, ""),
     "hopper_refill_complete_frac": (0.05, 1.0, ""),
     "hopper_refill_time_s": (1.0, 3600.0, "s"),

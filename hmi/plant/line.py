@@ -25,7 +25,9 @@ Each `Line.step(dt, commands)`, in order:
    L metres back. Energy is integrated (energy.py).
 
 When stopped (run=False) the feeders run down, the drive ramps to 0 and no film is drawn, but
-the mixer and conveyor keep discharging their hold-ups into the bank.
+the mixer and conveyor keep discharging their hold-ups into the bank — unless the reject gate
+diverts them (`divert`) to the scrap bin. A bank above `bank_spill_kg` spills the excess over
+the cheek plates into the scrap bin: `scrap_powder_kg` counts both (diverted + spilled).
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Line(LineTruth):
         self.running = False
         self.feed_total_kg = self.film_total_kg = self.passed_total_kg = 0.0
         self.trim_total_kg = self.recycle_in_total_kg = self.electrode_area_m2 = 0.0
+        self.diverted_total_kg = self.spilled_total_kg = 0.0  # to the scrap bin
         self.bank_mass_kg = self.intake_factor = self.bending_um = 0.0
         self.feeders: dict[str, Feeder] = build.feeders(eq, seed)
         self.mixer = Mixer(eq.mixer_residence_s)
@@ -111,6 +114,7 @@ class Line(LineTruth):
         self._intake_per_um = material.intake_coefficient * rho_bulk * MG_CM2_PER_G_CM3_UM
         self._intake_k = self._intake_per_um  # × nip bulk density (relative)
         self._bank_scale_kg = eq.bank_intake_scale_kg
+        self._bank_spill_kg = eq.bank_spill_kg
         self._width_m = eq.width_m
         self._kept_width_m = eq.kept_width_m
         self._force_limit_kn = eq.gap_force_limit_kn
@@ -224,6 +228,9 @@ class Line(LineTruth):
         self.recycle_in_total_kg += recycled
         mixer = self.mixer
         into_bank = self.conveyor.step(dt_s, mixer.step(dt_s, fed + recycled))
+        if cmd.divert:  # the reject gate: to the scrap bin
+            self.diverted_total_kg += into_bank
+            into_bank = 0.0
         self.mixer_heat.step(dt_s, mixer.holdup_kg)
         if self.powder.moving:
             self._powder_step(dt_s)
@@ -259,6 +266,9 @@ class Line(LineTruth):
             scale = available / drawn
             m_os, m_ds, m_b, drawn = m_os * scale, m_ds * scale, m_b * scale, available
         bank = available - drawn
+        if bank > self._bank_spill_kg:  # over the cheek plates
+            self.spilled_total_kg += bank - self._bank_spill_kg
+            bank = self._bank_spill_kg
         self.bank_mass_kg = bank if bank > 0.0 else 0.0
         self.film_total_kg += drawn
 
@@ -333,4 +343,5 @@ class Line(LineTruth):
         values["line_power_kw"] = self.energy.power_kw
         values["energy_wh_per_m2"] = self.energy_kwh_per_m2 * 1000.0
         values["recycle_flow_kg_h"] = self.recycle_flow_kg_h  # trim cut at the knife
+        values["powder_scrap_kg"] = self.diverted_total_kg + self.spilled_total_kg
         return values

@@ -206,9 +206,21 @@ class LineTruth(_Base):
 
     @property
     def energy_kwh_per_m2(self) -> float:
-        """kWh per m² of electrode made (kept width); 0 before any is made."""
+        """kWh per m² of electrode made (kept width), counting the energy used while the web
+        moves: a standing line (rolls kept hot) makes no m², and its standby energy
+        (`standby_kwh`) does not raise the figure; 0 before any is made."""
         area = self.electrode_area_m2
-        return self.energy.energy_kwh / area if area > 0.0 else 0.0
+        return self.energy.production_kwh / area if area > 0.0 else 0.0
+
+    @property
+    def standby_kwh(self) -> float:
+        """Energy used while the web stood (heaters, mixer, idle drives)."""
+        return self.energy.energy_kwh - self.energy.production_kwh
+
+    @property
+    def scrap_powder_kg(self) -> float:
+        """Powder sent to the scrap bin: diverted by the reject gate plus spilled."""
+        return self.diverted_total_kg + self.spilled_total_kg
 
     @property
     def transport_holdup_kg(self) -> float:

@@ -14,9 +14,16 @@ class StartLine:
     user: str
 
 
+StopKind = Literal["normal", "quick", "emergency"]
+
+
 @dataclass(frozen=True, slots=True)
 class StopLine:
+    """normal: feed off, run on to draw the bank down, rolls stop, gap to park; quick: feed
+    and drive off, gap held, mixer to scrap; emergency: as quick with the gap to park."""
+
     user: str
+    kind: StopKind = "normal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,23 @@ class WriteSetpoint:
 @dataclass(frozen=True, slots=True)
 class SetMode:
     mode: Mode
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetManualGap:
+    """Manual mode: the gap actuator setpoint of one side ("os" or "ds")."""
+
+    side: str
+    gap_um: float
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetManualFeed:
+    """Manual mode: the total feed, split as the feeders were last commanded."""
+
+    total_kg_h: float
     user: str
 
 
@@ -103,6 +127,8 @@ Command = (
     | StopLine
     | WriteSetpoint
     | SetMode
+    | SetManualGap
+    | SetManualFeed
     | InjectFault
     | LoadRecipe
     | ResolveCondition

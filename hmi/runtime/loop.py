@@ -24,6 +24,7 @@ from hmi.control.base import ControlInputs, Controller, ControlResult
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TagKind, TagRangeError, names, tag
 from hmi.hardware.base import HardwareProfile
+from hmi.runtime import retain
 from hmi.runtime.alarming import OverrunMonitor, apply_alarm_command
 from hmi.runtime.clock import Clock, RealClock
 from hmi.runtime.commands import (
@@ -33,6 +34,8 @@ from hmi.runtime.commands import (
     LoadRecipe,
     ResolveCondition,
     SetAlarmInService,
+    SetManualFeed,
+    SetManualGap,
     SetMode,
     ShelveAlarm,
     StartLine,
@@ -40,6 +43,10 @@ from hmi.runtime.commands import (
     UnshelveAlarm,
     WriteSetpoint,
 )
+from hmi.runtime.manual import ManualStation, SetpointRamps, manual_command
+from hmi.runtime.recipe_load import check_recipe
+from hmi.runtime.retain import RetainedState
+from hmi.runtime.sequences import LineSequencer, Plan, SequenceConfig, sequence_config_for
 from hmi.runtime.snapshot import Snapshot, TickStats
 from hmi.runtime.trend import TrendBuffer
 
@@ -57,7 +64,7 @@ class SampleSink(Protocol):
     ) -> None: ...
 
 
-class Runtime:
+class Runtime(RetainedState):
     def __init__(
         self,
         profile: HardwareProfile,
@@ -74,7 +81,14 @@ class Runtime:
         stats_window: int = 6_000,
         sinks: Iterable[SampleSink] = (),
         alarms: AlarmEngine | None = None,
+        sequences: SequenceConfig | None = None,
+        ramps: SetpointRamps | None = None,
+        retained: retain.RetainedStoreLike | None = None,
     ) -> None:
+        """`running`: whether the line runs at start when nothing is retained (tests, scenario
+        runs); with a `retained` store the line itself says so at the first read (retain.py).
+        `sequences`: the start/stop sequences' settings (default: from the controller's
+        configuration). `ramps`: the setpoint ramps (default: line speed 2 m/min per s)."""
         if period_s <= 0:
             raise ValueError(f"period_s: {period_s} must be > 0")
         self.profile = profile
@@ -89,6 +103,27 @@ class Runtime:
         self._setpoints.update(setpoints or {})
         self._running = running
         self._mode = "auto"
+        control_config = getattr(controller, "config", None)
+        formulation = dict(getattr(control_config, "formulation", {}) or {})
+        self.sequencer = LineSequencer(
+            sequences or sequence_config_for(control_config),
+            formulation,
+            running=running,
+            trim_width_frac=getattr(control_config, "trim_width_frac", 0.03),
+        )
+        self._formulation = formulation
+        self._plan = Plan(running)
+        self.manual = ManualStation()
+        self.ramps = ramps or SetpointRamps()
+        self._working: dict[str, float] = {}
+        self._retained_store = retained
+        self._restored: retain.Restored | None = None
+        self._restored_text = ""
+        self._decided = retained is None  # the line's state at start is known
+        self._dirty = False
+        self._retained_key: tuple[object, ...] = ()
+        if retained is not None:
+            self._restore(retained)
         self._commands: queue.SimpleQueue[Command] = queue.SimpleQueue()
         self._messages: deque[str] = deque(maxlen=20)
         self._sinks = list(sinks)
@@ -190,9 +225,22 @@ class Runtime:
         self._last_t_s = t_s
 
         image = self._read(t_s)
-        result = self._control(image, dt)
-        self._write(result)
-        self._publish(t_s, image, result)
+        if not self._decided and not self._read_failed and self._line_says(image):
+            self._decide(image)
+        last = self._last_result.conditions if self._last_result is not None else ()
+        link_ok = not self._read_failed and "link_lost" not in last
+        self._plan = plan = self.sequencer.plan(image, self._setpoints, last, dt, link_ok)
+        self._running = plan.running
+        while self.sequencer.notes:
+            self._note(self.sequencer.notes.pop(0))
+        result = self._control(image, dt, plan)
+        outputs = dict(result.outputs)
+        self.manual.apply(outputs, dt, plan.running)
+        outputs.update(plan.outputs)  # a sequence's outputs over everything
+        if self._decided:  # until the line has said whether it runs, nothing is written
+            self._write(outputs)
+        self._publish(t_s, image, result, outputs)
+        self._retain()
 
     def _read(self, t_s: float) -> ProcessImage:
         try:
@@ -207,8 +255,16 @@ class Runtime:
                 t_s, dict.fromkeys(self._measured, nan), dict.fromkeys(self._measured, Quality.BAD)
             )
 
-    def _control(self, image: ProcessImage, dt: float) -> ControlResult:
-        inputs = ControlInputs(dict(self._setpoints), self._running, self._mode)
+    def _control(self, image: ProcessImage, dt: float, plan: Plan) -> ControlResult:
+        working = self.ramps.step(self._setpoints, dt)
+        if plan.speed_sp_m_min is not None:  # a sequence drives the speed
+            working["line_speed_sp_m_min"] = plan.speed_sp_m_min
+            self.ramps.follow("line_speed_sp_m_min", plan.speed_sp_m_min)
+        self._working = {k: working[k] for k in self.ramps.rates}
+        # until the outputs are back with the controller its feedback stays held: it must not
+        # integrate against outputs it does not set (manual.py)
+        mode = "manual" if self.manual.active or self.manual.transferring else self._mode
+        inputs = ControlInputs(working, plan.running, mode, plan.feed_enabled)
         try:
             result = self.controller.step(image, inputs, dt)
         except Exception as exc:
@@ -217,17 +273,19 @@ class Runtime:
         self._last_result = result
         return result
 
-    def _write(self, result: ControlResult) -> None:
+    def _write(self, outputs: dict[str, float]) -> None:
         try:
             # setpoints ride along so a PLC can show and record them (a fieldbus profile
             # sends the tags its map names; the emulated line takes its commands only)
-            self.profile.write(Outputs(self._setpoints | dict(result.outputs)))
+            self.profile.write(Outputs(self._setpoints | outputs))
         except Exception as exc:
             self._fault(f"write failed: {exc}")
 
-    def _publish(self, t_s: float, image: ProcessImage, result: ControlResult) -> None:
+    def _publish(
+        self, t_s: float, image: ProcessImage, result: ControlResult, outputs: dict[str, float]
+    ) -> None:
         values = dict(image.values)
-        values.update(result.outputs)
+        values.update(outputs)
         values.update(self._setpoints)
         wall = self._wall_t0 + t_s
         alarms = self._evaluate_alarms(t_s, wall, values, image, result)
@@ -248,6 +306,10 @@ class Runtime:
             timing=self._timing(),
             messages=tuple(self._messages),
             alarms=alarms,
+            sequence=self.sequencer.state(),
+            manual=self.manual.state(),
+            working_setpoints=dict(self._working),
+            restored=self._restored_text,
         )
         if t_s >= self._next_trend_t - 1e-9:
             self.trend.append(t_s, values)
@@ -269,7 +331,7 @@ class Runtime:
         engine = self.alarms
         if engine is None:
             return _NO_ALARMS
-        flags: tuple[str, ...] = result.conditions
+        flags: tuple[str, ...] = result.conditions + self._plan.conditions
         late = self._overrun.active(t_s)
         if late or self._read_failed:
             flags += ("overrun",) * late + ("link_lost",) * self._read_failed
@@ -305,48 +367,46 @@ class Runtime:
                 return
             self._apply(command)
 
-    def _load_recipe(self, command: LoadRecipe) -> str:
+    def _load(self, command: LoadRecipe) -> str:
         """All of a recipe's setpoints in this tick, or none of them if one is refused."""
-        try:
-            checked = {name: tag(name).check(value) for name, value in command.setpoints}
-            for name in checked:
-                if tag(name).kind is not TagKind.SETPOINT:
-                    raise ValueError(f"{name}: not a setpoint")
-        except (KeyError, ValueError, TagRangeError) as exc:
-            return f"rejected: recipe {command.name} v{command.version}: {exc}"
-        set_formulation = getattr(self.controller, "set_formulation", None)
-        if command.formulation and set_formulation is not None:
-            try:
-                set_formulation(dict(command.formulation))
-            except ValueError as exc:
-                return f"rejected: recipe {command.name} v{command.version}: {exc}"
-        self._setpoints.update(checked)
-        self._recipe_setpoints = checked
-        self.recipe_name, self.recipe_version = command.name, command.version
-        return f"recipe {command.name} v{command.version} loaded by {command.user}"
+        checked, text = check_recipe(command, self.controller)
+        if checked is not None:
+            self._setpoints.update(checked)
+            self._recipe_setpoints = checked
+            self.recipe_name, self.recipe_version = command.name, command.version
+            if command.formulation:  # priming splits the feed as the recipe does
+                self._formulation = dict(command.formulation)
+                self.sequencer.fractions.update(self._formulation)
+            self._dirty = True
+        return text
 
     def _apply(self, command: Command) -> None:
         match command:
             case StartLine(user=user):
-                self._running = True
-                self._note(f"line started by {user}")
-            case StopLine(user=user):
-                self._running = False
-                self._note(f"line stopped by {user}")
+                self._note(f"{self.sequencer.start()} (by {user})")
+            case StopLine(user=user, kind=kind):
+                self._note(f"{self.sequencer.stop(kind)} (by {user})")
             case SetMode(mode=mode, user=user) if mode in ("auto", "manual"):
                 self._mode = mode
+                self._dirty = True
+                self.manual.enter() if mode == "manual" else self.manual.leave()
                 self._note(f"mode {mode} by {user}")
+            case SetManualGap() | SetManualFeed():
+                text = manual_command(self.manual, self._mode, command, self._formulation)
+                self._dirty = self._dirty or not text.startswith("rejected")
+                self._note(text)
             case WriteSetpoint(tag=name, value=value, user=user):
                 try:
                     definition = tag(name)
                     if definition.kind is not TagKind.SETPOINT:
                         raise ValueError(f"{name}: not a setpoint")
                     self._setpoints[name] = definition.check(value)
+                    self._dirty = True
                     self._note(f"{name} = {value:g} {definition.unit} by {user}")
                 except (KeyError, ValueError, TagRangeError) as exc:
                     self._note(f"rejected: {exc}")
             case LoadRecipe():
-                self._note(self._load_recipe(command))
+                self._note(self._load(command))
             case InjectFault(kind=kind, params=params, user=user):
                 try:
                     self.profile.inject(kind, dict(params))

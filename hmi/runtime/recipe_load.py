@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from hmi.core.tags import tag
+from hmi.core.tags import TagKind, TagRangeError, tag
 from hmi.recipes.store import RecipeVersion
 from hmi.runtime.commands import LoadRecipe
 from hmi.runtime.snapshot import Snapshot
@@ -44,3 +44,23 @@ def load_command(v: RecipeVersion, user: str) -> LoadRecipe:
         tuple(v.recipe.formulation.items()),
         user,
     )
+
+
+def check_recipe(command: LoadRecipe, controller: object) -> tuple[dict[str, float] | None, str]:
+    """The runtime's side of a load: every setpoint checked (range, kind) and the formulation
+    given to the controller, or nothing if one is refused. (setpoints or None, message)."""
+    where = f"recipe {command.name} v{command.version}"
+    try:
+        checked = {name: tag(name).check(value) for name, value in command.setpoints}
+        for name in checked:
+            if tag(name).kind is not TagKind.SETPOINT:
+                raise ValueError(f"{name}: not a setpoint")
+    except (KeyError, ValueError, TagRangeError) as exc:
+        return None, f"rejected: {where}: {exc}"
+    set_formulation = getattr(controller, "set_formulation", None)
+    if command.formulation and set_formulation is not None:
+        try:
+            set_formulation(dict(command.formulation))
+        except ValueError as exc:
+            return None, f"rejected: {where}: {exc}"
+    return checked, f"{where} loaded by {command.user}"

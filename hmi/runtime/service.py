@@ -31,9 +31,12 @@ from hmi.runtime.commands import (
     Mode,
     ResolveCondition,
     SetAlarmInService,
+    SetManualFeed,
+    SetManualGap,
     SetMode,
     ShelveAlarm,
     StartLine,
+    StopKind,
     StopLine,
     UnshelveAlarm,
     WriteSetpoint,
@@ -49,6 +52,12 @@ from hmi.security.session import FixedSession, Session, SessionSource
 log = logging.getLogger(__name__)
 
 MAX_SHELVE_S = 8 * 3600.0  # a shelf lasts at most a shift; then the alarm comes back
+LARGE_CHANGE_FRAC = 0.1  # a setpoint change beyond 10 % of the present value asks to confirm
+
+
+class ConfirmationNeeded(ValueError):
+    """A large setpoint change: ask the operator (the message is the question), then call
+    again with confirmed=True. Nothing was sent or recorded."""
 
 
 class RuntimeLike(Protocol):
@@ -74,16 +83,20 @@ class LineService:
         audit: AuditTrail | None = None,
         journal: AlarmJournal | None = None,
         signatures: SignatureVerifier | None = None,
+        confirm_large_changes: bool = False,
     ) -> None:
         """`session`: a fixed Session (tests, tools) or a source of the current one (the
         panel's SecurityService). `audit`: where actions are recorded (None: not recorded,
         for tests and tools that have no store). `signatures`: the issuer that verifies
-        electronic signatures (None: every signed action is refused)."""
+        electronic signatures (None: every signed action is refused). `confirm_large_changes`:
+        a setpoint change beyond LARGE_CHANGE_FRAC needs confirmed=True (ConfirmationNeeded
+        otherwise); off until the panel's confirm dialog is wired."""
         self._runtime = runtime
         self._sessions = FixedSession(session) if isinstance(session, Session) else session
         self.audit = audit
         self.journal = journal  # the alarm journal, for the history view (None: not kept)
         self._signatures = signatures
+        self.confirm_large_changes = confirm_large_changes
 
     @property
     def session(self) -> Session:
@@ -106,13 +119,19 @@ class LineService:
         self._record(session, Action.LINE_START, {}, reason)
         self._runtime.submit(StartLine(session.user))
 
-    def stop(self, reason: str = "") -> None:
+    def stop(self, reason: str = "", kind: StopKind = "normal") -> None:
+        """normal: feed off, run on to draw the bank down, rolls stop, gap to park; quick:
+        feed and drive off at once, gap held, the mixer to scrap; emergency: as quick with
+        the gap opened to park."""
         # Stopping is never refused to an operator, and never waits for the trail; a viewer
         # must use the hardwired stop.
-        session = self._check(Action.LINE_STOP, {}, reason)
-        self._runtime.submit(StopLine(session.user))
+        if kind not in ("normal", "quick", "emergency"):
+            raise ValueError(f"stop: {kind!r} is not one of normal, quick, emergency")
+        details = {"kind": kind}
+        session = self._check(Action.LINE_STOP, details, reason)
+        self._runtime.submit(StopLine(session.user, kind))
         try:
-            self._record(session, Action.LINE_STOP, {}, reason)
+            self._record(session, Action.LINE_STOP, details, reason)
         except AuditError as exc:
             log.error("line stopped by %s but not recorded: %s", session.user, exc)
 
@@ -125,7 +144,52 @@ class LineService:
         self._record(session, Action.LINE_MODE, {"old": old, "new": mode}, reason)
         self._runtime.submit(SetMode(mode, session.user))
 
-    def write_setpoint(self, name: str, value: float, reason: str = "") -> float:
+    def set_manual_gap(self, side: str, gap_um: float, reason: str = "") -> float:
+        """Manual mode: the gap actuator setpoint of one side (µm), checked and audited."""
+        if side not in ("os", "ds"):
+            raise ValueError(f"side: {side!r} is not os (operator side) or ds (drive side)")
+        name = f"gap_{side}_sp_um"
+        details: dict[str, object] = {"tag": name, "new": gap_um, "unit": "µm"}
+        session = self._check(Action.LINE_MANUAL, details, reason)
+        number = tag(name).check(gap_um)
+        self._need_manual()
+        snapshot = self._runtime.latest()
+        old = snapshot.value(name) if snapshot is not None else math.nan
+        details.update(old=old if math.isfinite(old) else None, new=number)
+        self._record(session, Action.LINE_MANUAL, details, reason)
+        self._runtime.submit(SetManualGap(side, number, session.user))
+        return number
+
+    def set_manual_feed(self, total_kg_h: float, reason: str = "") -> float:
+        """Manual mode: the total feed (kg/h), split as the feeders were last commanded."""
+        details: dict[str, object] = {"tag": "feed_total_sp_kg_h", "new": total_kg_h}
+        session = self._check(Action.LINE_MANUAL, details, reason)
+        number = tag("feed_total_sp_kg_h").check(total_kg_h)
+        self._need_manual()
+        details.update(new=number, unit="kg/h")
+        self._record(session, Action.LINE_MANUAL, details, reason)
+        self._runtime.submit(SetManualFeed(number, session.user))
+        return number
+
+    def needs_confirmation(self, name: str, value: float) -> str:
+        """The question to ask before this change ("" when none is needed)."""
+        snapshot = self._runtime.latest()
+        old = snapshot.value(name) if snapshot is not None else math.nan
+        if not math.isfinite(old) or not math.isfinite(value):
+            return ""
+        definition = tag(name)
+        scale = abs(old) if old != 0.0 else definition.high - definition.low
+        if abs(value - old) <= LARGE_CHANGE_FRAC * scale:
+            return ""
+        unit = f" {definition.unit}" if definition.unit else ""
+        return (
+            f"{definition.description}: {old:g} → {value:g}{unit} is a large change "
+            f"(more than {LARGE_CHANGE_FRAC:.0%}). Confirm?"
+        )
+
+    def write_setpoint(
+        self, name: str, value: float, reason: str = "", confirmed: bool = False
+    ) -> float:
         """Validate and send a setpoint; returns the value sent. Raises KeyError for an unknown
         tag, PermissionDenied for a role that may not write it, TagRangeError out of range.
         The record holds old -> new with the unit; old is the latest snapshot's value."""
@@ -135,6 +199,9 @@ class LineService:
         details: dict[str, object] = {"tag": name, "new": value, "unit": definition.unit}
         session = self._check(setpoint_action(name), details, reason, Action.SETPOINT_WRITE)
         number = definition.check(value)
+        question = self.needs_confirmation(name, number) if self.confirm_large_changes else ""
+        if question and not confirmed:
+            raise ConfirmationNeeded(question)
         snapshot = self._runtime.latest()
         old = snapshot.value(name) if snapshot is not None else math.nan
         details.update(old=old if math.isfinite(old) else None, new=number)
@@ -221,6 +288,11 @@ class LineService:
         return [] if self.journal is None else self.journal.query(**filters)
 
     # ----- internals -----
+    def _need_manual(self) -> None:
+        snapshot = self._runtime.latest()
+        if snapshot is not None and snapshot.mode != "manual":
+            raise ValueError("manual gap and feed: switch the line to manual first")
+
     def _redeem(
         self, signature: Signature | None, session: Session, action: str, target: str
     ) -> Signature:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from hmi.alarms.model import AlarmSummary
 from hmi.core.process import Quality
+from hmi.runtime.manual import ManualState
+from hmi.runtime.sequences import SequenceState
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,12 @@ class Snapshot:
     alarms: AlarmSummary = field(default_factory=AlarmSummary)
     recipe_version: int | None = None  # the loaded recipe version (None: the profile's start)
     recipe_modified: bool = False  # a live setpoint differs from the loaded recipe
+    # the line's state and the sequence under way: step, time in it, its timeout, held
+    sequence: SequenceState = field(default_factory=SequenceState)
+    manual: ManualState = field(default_factory=ManualState)  # manual gap and feed commands
+    # the ramped copies the controller works to (the operator's values are in `values`)
+    working_setpoints: dict[str, float] = field(default_factory=dict)
+    restored: str = ""  # what the runtime restored at start (retained state), in words
 
     @property
     def recipe_text(self) -> str:

@@ -25,6 +25,7 @@ class Action(StrEnum):
     LINE_START = "line.start"
     LINE_STOP = "line.stop"
     LINE_MODE = "line.mode"
+    LINE_MANUAL = "line.manual"
     SETPOINT_WRITE = "setpoint.write"
     ALARM_ACKNOWLEDGE = "alarm.acknowledge"
     RECIPE_LOAD = "recipe.load"
@@ -63,6 +64,7 @@ BASE: Mapping[str, Permission] = {
     Action.LINE_START: Permission(at_least(_OP), "start the line"),
     Action.LINE_STOP: Permission(at_least(_OP), "stop the line"),
     Action.LINE_MODE: Permission(at_least(_OP), "change the control mode"),
+    Action.LINE_MANUAL: Permission(at_least(_OP), "drive the gap and the feed by hand (manual)"),
     Action.SETPOINT_WRITE: Permission(at_least(_OP), "change setpoints within their limits"),
     Action.ALARM_ACKNOWLEDGE: Permission(at_least(_OP), "acknowledge alarms"),
     Action.RECIPE_LOAD: Permission(at_least(_OP), "load an approved recipe"),

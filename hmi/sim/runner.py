@@ -22,9 +22,10 @@ from hmi.hardware.config import (
     StartupSection,
 )
 from hmi.hardware.emulated import EmulatedProfile
-from hmi.plant import MATERIALS, Equipment
-from hmi.runtime import InjectFault, Runtime, SimClock, WriteSetpoint
+from hmi.plant import MATERIALS, Equipment, Line
+from hmi.runtime import InjectFault, Runtime, SimClock, StartLine, StopLine, WriteSetpoint
 from hmi.sim.scenario import Event, Scenario
+from hmi.sim.startup import StartupTracker
 from hmi.sim.stats import SIDES, RunStatistics, Sample, TargetTrack
 
 SAMPLE_EVERY_TICKS = 10  # product statistics at 10 Hz
@@ -68,10 +69,18 @@ def profile_config(scenario: Scenario) -> ProfileConfig:
 class _Collector:
     """A runtime sample sink that reads the plant's true state every few ticks."""
 
-    def __init__(self, profile: EmulatedProfile, stats: RunStatistics, track: TargetTrack):
+    def __init__(
+        self,
+        profile: EmulatedProfile,
+        stats: RunStatistics,
+        track: TargetTrack,
+        startup: StartupTracker,
+    ):
         self.line = profile.line
         self.stats = stats
         self.track = track
+        self.startup = startup
+        self._last_position_m = -1.0
         self.gauge_distance_m = profile.equipment.gauge_distance_m
         self._ticks = 0
 
@@ -83,11 +92,18 @@ class _Collector:
         self.track.set(line.web_position_m, values["areal_mass_target_mg_cm2"])
         gauge_pos = line.web_position_m - self.gauge_distance_m
         with_zones = (self._ticks // SAMPLE_EVERY_TICKS) % ZONES_EVERY_SAMPLES == 0
+        target = self.track.at(gauge_pos)
+        error_pct = (line.true_areal_mass_at_gauge_mg_cm2 / target - 1.0) * 100.0
+        self.startup.add(t_s, gauge_pos, error_pct, line.bank_mass_kg)
+        moved = line.web_position_m != self._last_position_m
+        self._last_position_m = line.web_position_m
+        if not moved:  # a standing web makes no product: its film is not judged again
+            return
         self.stats.add(
             Sample(
                 t_s=t_s,
                 gauge_position_m=gauge_pos,
-                target=self.track.at(gauge_pos),
+                target=target,
                 mean_mg_cm2=line.true_areal_mass_at_gauge_mg_cm2,
                 zones_mg_cm2=line.true_gauge_zones_mg_cm2() if with_zones else None,
                 thickness_um=line.true_thickness_at_gauge_um,
@@ -99,9 +115,14 @@ class _Collector:
         )
 
 
-def _apply(event: Event, runtime: Runtime) -> None:
+def _apply(event: Event, runtime: Runtime, startup: StartupTracker, line: Line) -> None:
     kind = event.type
-    if kind in SETPOINT_EVENTS:
+    if kind == "line_stop":
+        runtime.submit(StopLine("scenario", event.kind))  # type: ignore[union-attr]
+    elif kind == "line_start":
+        runtime.submit(StartLine("scenario"))
+        startup.start(event.at_s, line.web_position_m)
+    elif kind in SETPOINT_EVENTS:
         tag, field_name = SETPOINT_EVENTS[kind]
         runtime.submit(WriteSetpoint(tag, getattr(event, field_name), user="scenario"))
     else:  # through the runtime's queue, as an engineer's injection from a screen would go
@@ -115,6 +136,9 @@ def run_scenario(
     """Run the scenario to its end and return the statistics (see hmi.sim.stats)."""
     config = profile_config(scenario)
     profile = EmulatedProfile(config)
+    cold = scenario.scenario.start == "stopped"
+    if cold:
+        profile.start_cold()
     track = TargetTrack()
     track.set(-1e9, scenario.recipe.areal_mass_mg_cm2)
     events = scenario.timeline()
@@ -126,6 +150,7 @@ def run_scenario(
         event_times_s=[e.at_s for e in events],
         segment_times_s=[e.at_s for e in events if e.type in SETPOINT_EVENTS],
     )
+    startup = StartupTracker(scenario.recipe.tolerance_pct)
     alarm_report = AlarmReport()
     runtime = Runtime(
         profile,
@@ -138,7 +163,8 @@ def run_scenario(
         clock=SimClock(),
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,
-        sinks=[_Collector(profile, stats, track)],
+        sinks=[_Collector(profile, stats, track, startup)],
+        running=not cold,
         alarms=AlarmEngine(load_definitions(), alarm_report.offer),
     )
     duration = scenario.scenario.duration_s
@@ -152,7 +178,7 @@ def run_scenario(
             if progress:
                 progress(now / duration)
         for event in [e for e in events if e.at_s == at_s]:
-            _apply(event, runtime)
+            _apply(event, runtime, startup, profile.line)
     elapsed = time.perf_counter() - started
     snap = runtime.latest()
     line = profile.line
@@ -163,7 +189,11 @@ def run_scenario(
         "seed": scenario.scenario.seed,
         "duration_s": duration,
         **stats.summary(duration),
-        "energy_kwh_per_m2": round(line.energy_kwh / area, 6) if area > 0 else None,
+        **startup.summary(),
+        "powder_scrap_kg": round(line.scrap_powder_kg, 2),
+        # energy while the web moves per m² made; a standing line's heat apart (standby)
+        "energy_kwh_per_m2": round(line.energy_kwh_per_m2, 6) if area > 0 else None,
+        "standby_energy_kwh": round(line.standby_kwh, 3),
         "sim_speed_x_realtime": round(duration / elapsed, 1),
         "loop_faults": snap.timing.faults if snap else None,
         **alarm_report.summary(),

@@ -44,6 +44,9 @@ class ScenarioSection(_Strict):
     duration_s: float = Field(gt=0, le=7 * 24 * 3600)
     seed: int = Field(default=0, ge=0)
     startup_s: float = Field(default=0.0, ge=0)  # excluded from the statistics
+    # "running": in equilibrium at the recipe; "stopped": a cold line (empty mixer and bank,
+    # gaps parked, rolls at temperature) that a `line_start` event starts
+    start: Literal["running", "stopped"] = "running"
     # an event has settled when the areal-mass error stays within this band (default: a third
     # of the recipe's tolerance)
     settle_band_pct: float | None = Field(default=None, gt=0, le=20)
@@ -160,6 +163,15 @@ class CommLoss(_Event):
     duration_s: float = Field(gt=0, le=600)
 
 
+class LineStop(_Event):
+    type: Literal["line_stop"]
+    kind: Literal["normal", "quick", "emergency"] = "normal"
+
+
+class LineStart(_Event):
+    type: Literal["line_start"]
+
+
 class HydraulicNullShift(_Event):
     type: Literal["hydraulic_null_shift"]
     side: Literal["os", "ds"]
@@ -184,13 +196,15 @@ Event = Annotated[
     | SpeedChange
     | GradeChange
     | CommLoss
+    | LineStop
+    | LineStart
     | HydraulicNullShift
     | GapSensorDrift,
     Field(discriminator="type"),
 ]
 
 # Events that act on the setpoints or the link rather than on the plant's physics.
-RUNTIME_EVENTS = ("speed_change", "grade_change", "comm_loss")
+RUNTIME_EVENTS = ("speed_change", "grade_change", "comm_loss", "line_stop", "line_start")
 
 
 class Scenario(_Strict):

@@ -53,7 +53,7 @@ def test_loop_check_force_needs_an_engineer_and_a_stopped_line(line):
         operator.force_output("gap_os_sp_um", 200.0)
     assert audit.records[-1][0] == "operator" and audit.records[-1][2]["outcome"] == "denied"
 
-    runtime.submit(StopLine("engineer"))
+    runtime.submit(StopLine("engineer", kind="quick"))  # a normal stop runs on for minutes
     wait_until(engineer.line_stopped, 10.0, "line stopped")
     assert engineer.force_output("gap_os_sp_um", 200.0, "loop check OS cylinder") == 200.0
     assert audit.records[-1] == (

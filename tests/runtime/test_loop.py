@@ -8,6 +8,7 @@ import pytest
 from hmi.core.process import Quality
 from hmi.hardware.base import CommunicationError
 from hmi.runtime import Runtime, SetMode, SimClock, StartLine, StopLine, WriteSetpoint
+from hmi.runtime.manual import SetpointRamps
 from tests.runtime.fakes import EchoController, ScriptedProfile
 
 PERIOD = 0.01
@@ -79,7 +80,7 @@ def test_lateness_statistics_match_the_measured_lateness():
 
 
 def test_setpoint_command_reaches_the_controller_on_the_next_tick():
-    runtime, _, controller, _ = make()
+    runtime, _, controller, _ = make(ramps=SetpointRamps({"areal_mass_target_mg_cm2": None}))
     runtime.run_for(0.05)
     runtime.submit(WriteSetpoint("line_speed_sp_m_min", 42.0, user="ann"))
     runtime.run_for(0.01)
@@ -87,6 +88,19 @@ def test_setpoint_command_reaches_the_controller_on_the_next_tick():
     snap = runtime.latest()
     assert snap.values["line_speed_sp_m_min"] == 42.0
     assert "line_speed_sp_m_min = 42 m/min by ann" in snap.messages
+
+
+def test_a_speed_change_reaches_the_controller_as_a_ramp():
+    runtime, _, controller, _ = make()  # default: 2 m/min per s
+    runtime.run_for(0.05)
+    runtime.submit(WriteSetpoint("line_speed_sp_m_min", 40.0, user="ann"))
+    runtime.run_for(1.0)
+    assert controller.inputs[-1].setpoints["line_speed_sp_m_min"] == pytest.approx(48.0)
+    snap = runtime.latest()
+    assert snap.values["line_speed_sp_m_min"] == 40.0, "the operator's value, as entered"
+    assert snap.working_setpoints["line_speed_sp_m_min"] == pytest.approx(48.0)
+    runtime.run_for(4.0)
+    assert controller.inputs[-1].setpoints["line_speed_sp_m_min"] == 40.0
 
 
 @pytest.mark.parametrize(
@@ -110,15 +124,20 @@ def test_start_stop_and_mode_commands():
     runtime, _, controller, _ = make(running=False)
     runtime.run_for(0.01)
     assert controller.inputs[-1].running is False
-    runtime.submit(StartLine("ann"))
+    runtime.submit(StartLine("ann"))  # a start is a sequence (tests/runtime/test_sequences.py)
     runtime.submit(SetMode("manual", "ann"))
     runtime.run_for(0.01)
-    assert controller.inputs[-1].running is True
-    assert controller.inputs[-1].mode == "manual"
-    assert runtime.latest().running and runtime.latest().mode == "manual"
-    runtime.submit(StopLine("ann"))
+    snap = runtime.latest()
+    assert snap.sequence.sequence == "start" and snap.sequence.step == "check"
+    assert controller.inputs[-1].running is False, "not before its preconditions are met"
+    assert controller.inputs[-1].mode == "manual" and snap.mode == "manual"
+    runtime, _, controller, _ = make(running=True)
+    runtime.run_for(0.01)
+    assert controller.inputs[-1].running is True and runtime.latest().running
+    runtime.submit(StopLine("ann", kind="quick"))
     runtime.run_for(0.01)
     assert controller.inputs[-1].running is False
+    assert runtime.latest().values["line_run_cmd"] == 0.0
 
 
 def test_snapshots_are_immutable_and_picklable_and_so_are_commands():
@@ -131,6 +150,7 @@ def test_snapshots_are_immutable_and_picklable_and_so_are_commands():
         WriteSetpoint("x", 1.0, "u"),
         StartLine("u"),
         StopLine("u"),
+        StopLine("u", kind="emergency"),
         SetMode("auto", "u"),
     ):
         assert pickle.loads(pickle.dumps(command)) == command

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hmi.runtime import Runtime, SimClock, WriteSetpoint
 from hmi.runtime.commands import LoadRecipe
+from hmi.runtime.manual import SetpointRamps
 from tests.runtime.fakes import EchoController, ScriptedProfile
 
 PERIOD = 0.01
@@ -18,7 +19,14 @@ SETPOINTS = (
 
 def make():
     controller = EchoController()
-    runtime = Runtime(ScriptedProfile(), controller, clock=SimClock(), period_s=PERIOD)
+    # no setpoint ramp: what arrives when is the point here (ramps: test_manual.py)
+    runtime = Runtime(
+        ScriptedProfile(),
+        controller,
+        clock=SimClock(),
+        period_s=PERIOD,
+        ramps=SetpointRamps({}),
+    )
     return runtime, controller
 
 

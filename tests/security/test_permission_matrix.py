@@ -24,6 +24,7 @@ EXPECTED: dict[str, Role] = {
     "line.start": OP,
     "line.stop": OP,
     "line.mode": OP,
+    "line.manual": OP,
     "setpoint.write": OP,
     "alarm.acknowledge": OP,
     "recipe.load": OP,
@@ -60,6 +61,11 @@ def mid(name: str) -> float:
     return round((t.low + t.high) / 2, 1)
 
 
+def manual_gap(line: LineService) -> float:
+    line._runtime.set(mode="manual")  # manual commands need manual mode
+    return line.set_manual_gap("os", 100.0)
+
+
 def calls(
     line: LineService, security: SecurityService, session: Session, tmp_path
 ) -> dict[str, Callable[[], object]]:
@@ -68,6 +74,7 @@ def calls(
         "line.start": line.start,
         "line.stop": line.stop,
         "line.mode": lambda: line.set_mode("manual"),
+        "line.manual": lambda: manual_gap(line),
         "setpoint.write": lambda: line.write_setpoint("areal_mass_target_mg_cm2", 31.0),
         "fault.inject": lambda: line.inject_fault("gauge_fault", mode="nan", duration_s=1.0),
         "io.force": lambda: CommissioningService(line, object()).release_all("loop check done"),

@@ -58,6 +58,8 @@ EVENT_SAMPLES = {
     "comm_loss": "duration_s = 5",
     "hydraulic_null_shift": 'side = "os"\nmagnitude_um = 3',
     "gap_sensor_drift": 'side = "ds"\nrate_um_per_min = 0.5',
+    "line_stop": 'kind = "quick"',
+    "line_start": "",
 }
 
 

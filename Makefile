@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench bench-fieldbus bench-control bench-comm-loss bench-sim-memory \
-	screenshot system-deps clean package-linux package-windows package-check
+.PHONY: run test lint bench bench-fieldbus bench-opcua bench-control bench-comm-loss \
+	bench-sim-memory screenshot system-deps node-deps clean package-linux package-windows \
+	package-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +29,18 @@ run: $(STAMP_RUN)
 
 # System packages the tests need (socat: virtual serial pairs for the Modbus RTU tests). We are
 # root on a fresh machine; the lock timeout waits for another apt run on a shared machine.
+# Node.js + npm: node-opcua, the independent OPC UA peer of the interoperability tests.
 system-deps:
-	@command -v socat >/dev/null 2>&1 || { \
+	@command -v socat >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
 		apt-get -o DPkg::Lock::Timeout=300 update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq socat; }
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+			socat nodejs npm; }
 
-test: $(STAMP_TEST) system-deps
+# node-opcua (pinned) into the test cache, ~/.cache/hmi-tests (or $$HMI_TEST_CACHE)
+node-deps: $(STAMP_TEST) system-deps
+	$(BIN)/python -c "from tests.hardware.node_opcua import install; print(install())"
+
+test: $(STAMP_TEST) system-deps node-deps
 	$(BIN)/ruff check hmi tests benchmarks packaging
 	$(BIN)/ruff format --check hmi tests benchmarks packaging
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -48,6 +55,11 @@ bench: $(STAMP_TEST) system-deps
 
 bench-fieldbus: $(STAMP_TEST) system-deps
 	$(BIN)/python -m benchmarks.fieldbus $(FIELDBUS_ARGS)
+
+# plant server: 5 clients subscribed to every tag at 10 Hz; tick lateness with/without; the OPC UA
+# client profile's loop quality beside in-process (~4 min)
+bench-opcua: $(STAMP_TEST) node-deps
+	$(BIN)/python -m benchmarks.opcua $(OPCUA_ARGS)
 
 bench-control: $(STAMP_TEST)
 	$(BIN)/python -m benchmarks.control $(BENCH_ARGS)

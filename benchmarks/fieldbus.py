@@ -106,11 +106,14 @@ def rtu_poll_rate(tmp: Path, seconds: float) -> dict:
     }
 
 
-def _hmi_over_wire(config, settings, scenario, plc_t0: float) -> dict:
+def _hmi_over_wire(config, settings, scenario, plc_t0: float, profile_class=None) -> dict:
     """The HMI runtime on the wire profile, entering the scenario's setpoint events at their
     time on the PLC's clock (`plc_t0`: when its scans started, monotonic)."""
     events = [e for e in scenario.timeline() if e.type in SETPOINT_EVENTS]
-    with hmi_loop(config, settings) as (runtime, profile, _):
+    loop = (
+        hmi_loop(config, settings, profile_class) if profile_class else hmi_loop(config, settings)
+    )
+    with loop as (runtime, profile, _):
         started = plc_t0
         for event in events:
             time.sleep(max(0.0, event.at_s - (time.monotonic() - started)))

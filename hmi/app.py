@@ -193,6 +193,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (panel use)")
     parser.add_argument(
+        "--opcua-server",
+        metavar="URL",
+        help="serve the line over OPC UA, e.g. opc.tcp://0.0.0.0:4840 (docs/opcua.md; "
+        "default: the data directory's opcua-server.toml, off)",
+    )
+    parser.add_argument(
         "--kiosk",
         action="store_true",
         help="kiosk panel: full screen, frameless; closing needs an Administrator's login",
@@ -286,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("hmi: --period-ms must be in 0 < MS <= 1000", file=sys.stderr)
         return 2
     data_dir = resolve_data_dir(args.data_dir)
+    os.environ["HMI_DATA_DIR"] = str(data_dir)  # OPC UA certificates (hmi/hardware/opcua)
     try:
         lock = InstanceLock(data_dir).acquire()  # one HMI per data directory
     except (AlreadyRunning, OSError) as exc:
@@ -301,6 +308,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         except (ProfileError, StoreError, OSError) as exc:
             print(f"hmi: {exc}", file=sys.stderr)
+            return 2
+        from hmi.plantserver import serve_stack  # asyncua only when a plant server may run
+
+        if (error := serve_stack(stack, args.opcua_server)) is not None:  # plant OPC UA server
+            print(f"hmi: {error}", file=sys.stderr)
+            stack.close()
             return 2
         from hmi.ui.application import run_gui
 

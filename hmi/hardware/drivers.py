@@ -31,6 +31,11 @@ DRIVERS: dict[str, DriverEntry] = {
         "hmi.hardware.modbus_settings:ModbusRtuSettings",
         "Modbus RTU master on a serial port",
     ),
+    "opcua": DriverEntry(
+        "hmi.hardware.opcua:OpcUaProfile",
+        "hmi.hardware.opcua_settings:OpcUaSettings",
+        "OPC UA client",
+    ),
 }
 
 

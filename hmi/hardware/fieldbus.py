@@ -30,10 +30,14 @@ import numpy as np
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TAGS
 from hmi.hardware.base import CommunicationError, HardwareProfile
+from hmi.hardware.link_diagnostics import IoRow, LinkDiagnostics, Supervision
+
+__all__ = ["IoRow", "LinkDiagnostics", "Supervision"]  # re-exported: the screen imports them here
 
 PLC_HEARTBEAT = "plc_heartbeat"  # pseudo-tags a Link reads / writes besides registry tags
 HMI_WATCHDOG = "hmi_watchdog"
 T = TypeVar("T")
+BAD = Quality.BAD
 
 
 class LinkError(IOError):
@@ -71,58 +75,14 @@ class Link(ABC):
 
     @abstractmethod
     def read_group(self, group: str, call: Callable) -> dict[str, tuple[float, float]]:
-        """tag -> (raw, engineering value); each request goes through `call(fn)`."""
+        """tag -> (raw, engineering value), or (raw, value, time.monotonic() of the source
+        timestamp, quality) for a protocol that reports them; requests go through `call(fn)`."""
 
     @abstractmethod
     def write(self, values: Mapping[str, float], call: Callable) -> None: ...
 
     def raw_of(self, tag: str, value: float) -> float:
         return value
-
-
-@dataclass(frozen=True, slots=True)
-class IoRow:
-    tag: str
-    address: str
-    direction: str
-    raw: float
-    value: float
-    quality: Quality
-    age_s: float
-    forced: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class LinkDiagnostics:
-    """What the Commissioning screen shows; published by the I/O thread, immutable."""
-
-    profile: str
-    driver: str
-    endpoint: str
-    state: str  # "connecting" | "connected" | "lost"
-    reason: str
-    poll_cycle_ms: float
-    rtt_p50_ms: float
-    rtt_p99_ms: float
-    requests: int
-    timeouts: int
-    retries: int
-    reconnects: int
-    comm_losses: int
-    safe_state_active: bool
-    restart_interlock: bool  # the line waits for an operator's Stop then Start
-    plc_heartbeat: float
-    rows: tuple[IoRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Supervision:
-    retries: int = 1
-    reconnect_min_s: float = 0.2
-    reconnect_max_s: float = 5.0
-    stale_after_s: float = 1.0
-    write_refresh_s: float = 1.0
-    heartbeat_timeout_s: float = 1.0
 
 
 class FieldbusProfile(HardwareProfile):
@@ -148,7 +108,7 @@ class FieldbusProfile(HardwareProfile):
         self.safe_state = dict(safe_state or {})
         self._setpoints = dict(initial_setpoints or {})
         self._lock = threading.Lock()
-        self._values: dict[str, tuple[float, float, float]] = {}  # tag -> raw, value, t
+        self._values: dict[str, tuple[float, float, float, Quality]] = {}  # raw, value, t, q
         self._desired: dict[str, float] = {}
         self._forced: dict[str, float] = {}
         self._sent: dict[str, tuple[float, float]] = {}  # tag -> value, t
@@ -208,7 +168,7 @@ class FieldbusProfile(HardwareProfile):
             age = now - raw_value_t[2]
             out[tag], ages[tag] = raw_value_t[1], age
             fresh = age <= self._stale[tag] and np.isfinite(raw_value_t[1])
-            quality[tag] = Quality.GOOD if fresh else Quality.BAD
+            quality[tag] = raw_value_t[3] if fresh else Quality.BAD
         return ProcessImage(t_s, out, quality, ages)
 
     def write(self, outputs: Outputs) -> None:
@@ -247,8 +207,8 @@ class FieldbusProfile(HardwareProfile):
         rows = []
         for tag, point in self._points.items():
             if point.direction == "read":
-                raw, value, t = values.get(tag, (float("nan"), float("nan"), float("-inf")))
-                ok = lost is None and now - t <= self._stale[tag]
+                raw, value, t, q = values.get(tag, (float("nan"),) * 2 + (float("-inf"), BAD))
+                ok = lost is None and now - t <= self._stale[tag] and q != BAD
             else:
                 value, t = sent.get(tag, (float("nan"), float("-inf")))
                 raw, ok = self.link.raw_of(tag, value), lost is None and np.isfinite(value)
@@ -356,9 +316,12 @@ class FieldbusProfile(HardwareProfile):
                 self._hb_changed = arrived if self._heartbeat == self._heartbeat else None
             self._heartbeat = heartbeat[1]
         with self._lock:
-            for tag, (raw, value) in got.items():
+            for tag, sample in got.items():
                 if tag != PLC_HEARTBEAT:
-                    self._values[tag] = (raw, value, arrived)
+                    if len(sample) == 2:
+                        self._values[tag] = (sample[0], sample[1], arrived, Quality.GOOD)
+                    else:
+                        self._values[tag] = sample  # type: ignore[assignment]
 
     def _supervise_heartbeat(self, now: float) -> None:
         since = self._hb_changed if self._hb_changed is not None else self._opened_at

@@ -104,6 +104,12 @@ def check_tag_map(
     _check_overlaps(tags, heartbeat)
     mapped_reads = {n for n, e in tags.items() if direction(n, e) == "read"}
     mapped_writes = {n for n, e in tags.items() if direction(n, e) == "write"}
+    check_coverage(mapped_reads, mapped_writes, safe_state)
+
+
+def check_coverage(mapped_reads: set[str], mapped_writes: set[str], safe_state: dict[str, float]):
+    """Any protocol's map: the controllers' inputs read, the line's outputs written, a safe
+    state only of mapped outputs and within their ranges."""
     missing = [n for n in CONTROL_INPUTS if n not in mapped_reads]
     if missing:
         raise ValueError(

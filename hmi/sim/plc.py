@@ -1,5 +1,6 @@
 """The line PLC simulator: the emulated plant, scanned in real time, behind a Modbus TCP
-server or a Modbus RTU slave with the register map of the profile it is given.
+server, a Modbus RTU slave or an OPC UA server with the map of the profile it is given
+(hmi/sim/plc_wire.py).
 
 It behaves as the PLC program docs/fieldbus.md asks of a real one:
 - every scan it publishes the measured tags and counts `plc_heartbeat` up;
@@ -22,14 +23,12 @@ import time
 from hmi.core.process import Outputs
 from hmi.core.tags import FEEDERS, SIDES
 from hmi.hardware.base import CommunicationError
-from hmi.hardware.codec import decode, encode
 from hmi.hardware.config import ProfileConfig
 from hmi.hardware.emulated import EmulatedProfile
 from hmi.hardware.fieldbus import HMI_WATCHDOG, PLC_HEARTBEAT
-from hmi.hardware.modbus import entries
-from hmi.hardware.modbus_adapter import ModbusServer, RegisterStore
-from hmi.hardware.modbus_settings import ModbusSettings, ModbusTcpSettings
-from hmi.hardware.tagmap import direction
+from hmi.hardware.modbus_settings import ModbusSettings
+from hmi.hardware.opcua_settings import OpcUaSettings
+from hmi.sim.plc_wire import wire_for
 from hmi.sim.runner import SETPOINT_EVENTS, _Collector
 from hmi.sim.scenario import Scenario
 from hmi.sim.stats import RunStatistics, TargetTrack
@@ -41,7 +40,7 @@ class PlcSimulator:
     def __init__(
         self,
         config: ProfileConfig,
-        settings: ModbusSettings,
+        settings: ModbusSettings | OpcUaSettings,
         *,
         plant_config: ProfileConfig | None = None,
         scenario: Scenario | None = None,
@@ -51,20 +50,9 @@ class PlcSimulator:
         self.plant = EmulatedProfile(plant_config or config)
         self.plant.connect()
         self.period_s = period_s
-        self.entries = entries(settings)
-        self._reads = [n for n, e in settings.tags.items() if direction(n, e) == "read"]
-        self._writes = [n for n, e in settings.tags.items() if direction(n, e) == "write"]
-        self.store = RegisterStore([settings.link.unit_id])
-        link = settings.link
-        if isinstance(settings, ModbusTcpSettings):
-            self.server = ModbusServer(self.store, tcp=(link.host, link.port))
-            self.endpoint = f"Modbus TCP {link.host}:{link.port}, unit {link.unit_id}"
-        else:
-            serial = {
-                k: getattr(link, k) for k in ("port", "baudrate", "parity", "stopbits", "bytesize")
-            }
-            self.server = ModbusServer(self.store, serial=serial)
-            self.endpoint = f"Modbus RTU {link.port} @ {link.baudrate}, unit {link.unit_id}"
+        self.wire = wire_for(settings)
+        self.endpoint = self.wire.endpoint
+        self._reads, self._writes = self.wire.reads, self.wire.writes
         self.freeze_heartbeat = False  # fault injection: a PLC whose program stopped scanning
         self.safe_state_active = False
         self.scans = 0
@@ -98,7 +86,7 @@ class PlcSimulator:
 
     # ----- life cycle -----
     def start(self) -> None:
-        self.server.start()
+        self.wire.start()
         self._t0 = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="plc-scan", daemon=True)
         self._thread.start()
@@ -108,7 +96,7 @@ class PlcSimulator:
         if self._thread is not None:
             self._thread.join(5.0)
         self._stopped_at = time.monotonic()
-        self.server.stop()
+        self.wire.stop()
 
     @property
     def started_at(self) -> float:
@@ -137,12 +125,10 @@ class PlcSimulator:
         return values
 
     def _put(self, name: str, value: float) -> None:
-        entry = self.entries[name]
-        self.store.set(entry.table, entry.address, encode(entry, value))
+        self.wire.put(name, value)
 
     def _get(self, name: str) -> float:
-        entry = self.entries[name]
-        return decode(entry, self.store.get(entry.table, entry.address, entry.words))[1]
+        return self.wire.get(name)
 
     def _run(self) -> None:
         k = 0
@@ -180,6 +166,7 @@ class PlcSimulator:
         if self.safe_state_active:  # commands hold, the safe ones apply; the rest is info
             wanted = wanted | self._commanded() | dict(self.settings.safe_state)
         self.plant.write(Outputs(wanted))
+        self.wire.end_scan()
         if self.stats is not None:
             self._collector.offer(t_s, time.time(), wanted, {})
         self.scans += 1

@@ -1,4 +1,4 @@
-"""The HMI runtime on a Modbus profile, real clock, with the alarm engine: what the panel runs."""
+"""The HMI runtime on a fieldbus profile, real clock, with the alarm engine: what the panel runs."""
 
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ class CallTimer:
 
 
 @contextmanager
-def hmi_loop(config, settings):
-    profile = ModbusProfile(config, settings)
+def hmi_loop(config, settings, profile_class=ModbusProfile):
+    profile = profile_class(config, settings)
     timer = CallTimer(profile)
     runtime = Runtime(
         profile,

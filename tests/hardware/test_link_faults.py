@@ -123,12 +123,12 @@ def test_slow_wrong_unit_and_garbage_end_in_loss_then_recover(plc_and_proxy, fau
     with hmi_loop(config, settings) as (runtime, profile, timer):
         wait_until(lambda: _recovered(runtime, profile), 5.0, "link up")
         if fault == "slow":
-            plc.store.response_delay_s = 1.0  # five times the request timeout
+            plc.wire.store.response_delay_s = 1.0  # five times the request timeout
         else:
             proxy.mode = fault
         wait_until(lambda: _lost(runtime, profile), 3.0, f"loss on {fault}")
         assert profile.diagnostics().timeouts + profile.diagnostics().retries > 0
-        plc.store.response_delay_s = 0.0
+        plc.wire.store.response_delay_s = 0.0
         proxy.mode = "pass"
         wait_until(lambda: _recovered(runtime, profile), 5.0, f"recovery after {fault}")
     assert timer.longest_s < NEVER_BLOCKS_S

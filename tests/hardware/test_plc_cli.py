@@ -9,9 +9,18 @@ from hmi.app import DEFAULT_PROFILE, main
 from tests.hardware.fieldbus_helpers import TCP_PROFILE, free_port
 
 
-def test_a_profile_without_modbus_is_refused(capsys):
+def test_a_profile_without_a_fieldbus_is_refused(capsys):
     assert main(["plc", "serve", "--profile", str(DEFAULT_PROFILE)]) == 2
-    assert "profile.driver must be modbus_tcp or modbus_rtu" in capsys.readouterr().err
+    assert "profile.driver must be modbus_tcp, modbus_rtu or opcua" in capsys.readouterr().err
+
+
+def test_serves_opcua_for_the_duration(tmp_path, capsys):
+    profile = TCP_PROFILE.with_name("opcua.toml")
+    argv = ["plc", "serve", "--profile", str(profile), "--port", str(free_port()),
+            "--duration", "0.3", "--report", str(tmp_path / "r.json")]  # fmt: skip
+    assert main(argv) == 0
+    assert "serving opc.tcp://127.0.0.1:" in capsys.readouterr().out
+    assert json.loads((tmp_path / "r.json").read_text())["scans"] > 5
 
 
 def test_serves_for_the_duration_and_writes_a_report(tmp_path, capsys):

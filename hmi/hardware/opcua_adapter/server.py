@@ -1,0 +1,289 @@
+"""The asyncua server wrapper used by the PLC simulator and the plant server."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from asyncua import Server, ua
+
+from hmi.hardware.opcua_adapter.common import VARIANT, LoopThread, T
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    key: str
+    parent: str  # a folder path under Objects, "Line/Measured"
+    ident: str  # identifier text, "s=Line.Gap_OS"
+    vtype: str  # a key of VARIANT
+    initial: Any = 0.0
+    writable: bool = False
+    unit: tuple[int, str, str] | None = None  # UNECE code, symbol, description
+    eu_range: tuple[float, float] | None = None
+    description: str = ""
+
+
+SetterHook = Callable[[str, Any, Any], int]  # key, value, user -> status code (0 = good)
+
+
+class UaServer:
+    """An asyncua server in its own loop thread; values by key, published from any thread."""
+
+    def __init__(self, endpoint: str, namespace_uri: str, name: str) -> None:
+        self.endpoint, self.namespace_uri, self.name = endpoint, namespace_uri, name
+        self._loop = LoopThread("opcua-server")
+        self.server = Server()
+        self.ns = 0
+        self.nodes: dict[str, ua.NodeId] = {}
+        self.types: dict[str, ua.VariantType] = {}
+        self._folders: dict[str, Any] = {}
+        self._pending: dict[str, tuple[Any, float | None, int]] = {}
+        self._pending_lock = threading.Lock()
+        self._flush_scheduled = False
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout_s: float = 30.0) -> T:
+        return self._loop.run(coro, timeout_s)
+
+    def setup(self, *, security: Iterable[str] = ("None",), certificate: tuple[Path, Path] | None
+              = None, user_manager: Any = None, anonymous: bool = True,
+              app_uri: str | None = None) -> None:  # fmt: skip
+        """Endpoints of the given policies ("None", "Basic256Sha256_Sign", ..._SignAndEncrypt),
+        our certificate (DER, PEM key), who may log in, whether anonymous sessions may."""
+        self.run(self._setup(list(security), certificate, user_manager, anonymous, app_uri))
+
+    async def _setup(self, security, certificate, user_manager, anonymous, app_uri) -> None:
+        if user_manager is not None:
+            self.server = Server(user_manager=user_manager)
+        await self.server.init()
+        if app_uri:
+            await self.server.set_application_uri(app_uri)
+        self.server.set_endpoint(self.endpoint)
+        self.server.set_server_name(self.name)
+        policies = {
+            "None": ua.SecurityPolicyType.NoSecurity,
+            "Basic256Sha256_Sign": ua.SecurityPolicyType.Basic256Sha256_Sign,
+            "Basic256Sha256_SignAndEncrypt": ua.SecurityPolicyType.Basic256Sha256_SignAndEncrypt,
+        }
+        self.server.set_security_policy([policies[p] for p in security], _ruleset())
+        tokens = [ua.UserNameIdentityToken] + ([ua.AnonymousIdentityToken] if anonymous else [])
+        self.server.set_identity_tokens(tokens)
+        if certificate is not None:
+            await self.server.load_certificate(str(certificate[0]))
+            await self.server.load_private_key(str(certificate[1]))
+        self.ns = await self.server.register_namespace(self.namespace_uri)
+
+    def set_certificate_validator(self, validator: Callable) -> None:
+        self.server.set_certificate_validator(validator)
+
+    async def folder(self, path: str) -> Any:
+        if path not in self._folders:
+            parent_path, _, name = path.rpartition("/")
+            parent = await self.folder(parent_path) if parent_path else self.server.nodes.objects
+            ident = ua.NodeId(path.replace("/", "."), self.ns)
+            self._folders[path] = await parent.add_folder(ident, name)
+        return self._folders[path]
+
+    def add_variables(self, variables: Iterable[Variable]) -> None:
+        self.run(self._add_variables(list(variables)))
+
+    async def _add_variables(self, variables: list[Variable]) -> None:
+        for var in variables:
+            parent = await self.folder(var.parent)
+            node_id = ua.NodeId.from_string(f"ns={self.ns};{var.ident}")
+            vtype = VARIANT[var.vtype]
+            name = var.ident.split("=", 1)[1].rsplit(".", 1)[-1]
+            node = await parent.add_variable(node_id, name, ua.Variant(var.initial, vtype))
+            if var.writable:
+                await node.set_writable()
+            fastest = ua.DataValue(ua.Variant(10.0, ua.VariantType.Double))  # ms
+            await node.write_attribute(ua.AttributeIds.MinimumSamplingInterval, fastest)
+            if var.description:
+                await node.write_attribute(
+                    ua.AttributeIds.Description,
+                    ua.DataValue(ua.Variant(ua.LocalizedText(var.description))),
+                )
+            if var.unit is not None:
+                code, symbol, text = var.unit
+                eu = ua.EUInformation(NamespaceUri="http://www.opcfoundation.org/UA/units/un/cefact",
+                                      UnitId=code, DisplayName=ua.LocalizedText(symbol),
+                                      Description=ua.LocalizedText(text))  # fmt: skip
+                await node.add_property(ua.NodeId(f"{var.ident[2:]}.EngineeringUnits", self.ns),
+                                        "EngineeringUnits", eu)  # fmt: skip
+            if var.eu_range is not None:
+                low, high = var.eu_range
+                await node.add_property(ua.NodeId(f"{var.ident[2:]}.EURange", self.ns), "EURange",
+                                        ua.Range(Low=low, High=high))  # fmt: skip
+            self.nodes[var.key], self.types[var.key] = node_id, vtype
+
+    def start(self) -> None:
+        try:
+            self.run(self.server.start())
+        except OSError:
+            raise
+        except Exception as exc:
+            raise OSError(f"cannot serve {self.endpoint}: {exc}") from None
+
+    def stop(self) -> None:
+        try:
+            self.run(self.server.stop(), 5.0)
+        except Exception:  # stopping a half-started server
+            pass
+        self._loop.stop()
+
+    def publish(self, values: Mapping[str, Any], status: int = 0,
+                source_time: float | None = None) -> None:  # fmt: skip
+        """Set values (thread-safe, non-blocking); they reach the address space on the
+        server's loop, all with one source timestamp (time.time() or `source_time`)."""
+        with self._pending_lock:
+            for key, value in values.items():
+                self._pending[key] = (value, source_time, status)
+            if self._flush_scheduled:
+                return
+            self._flush_scheduled = True
+        self._loop.loop.call_soon_threadsafe(self._schedule_flush)
+
+    def _schedule_flush(self) -> None:
+        asyncio.ensure_future(self._flush())
+
+    async def _flush(self) -> None:
+        with self._pending_lock:
+            pending, self._pending, self._flush_scheduled = self._pending, {}, False
+        for key, (value, when, status) in pending.items():
+            stamp = dt.datetime.fromtimestamp(when or time.time(), dt.UTC).replace(tzinfo=None)
+            dv = ua.DataValue(ua.Variant(_coerce(value, self.types[key]), self.types[key]),
+                              ua.StatusCode(status), SourceTimestamp=stamp,
+                              ServerTimestamp=stamp)  # fmt: skip
+            await self.server.write_attribute_value(self.nodes[key], dv)
+
+    def guard_writes(self, hook: Callable[[str, Any, str | None], int]) -> None:
+        """Every client write goes through `hook(key, value, user name or None if anonymous)`
+        -> status code (0 = accepted; the address space then shows what the line does, at the
+        next publish). Writes to nodes we did not register are refused: the server is
+        read-only but for what the hook accepts. The hook runs in a worker thread."""
+        from asyncua.crypto.permission_rules import UserRole
+
+        service = self.server.iserver.attribute_service
+        original = service.write
+        keys = {node: key for key, node in self.nodes.items()}
+
+        async def write(params: Any, user: Any = None) -> list[ua.StatusCode]:
+            if user is None or user.role == UserRole.Admin:  # the server's own (PasswordUsers
+                return await original(params, user=user)  # never hands out Admin)
+            loop = asyncio.get_running_loop()
+            name = None if user is None or user.role == UserRole.Anonymous else user.name
+            results = []
+            for item in params.NodesToWrite:
+                key = keys.get(item.NodeId)
+                if key is None or item.AttributeId != ua.AttributeIds.Value:
+                    results.append(ua.StatusCode(ua.StatusCodes.BadNotWritable))
+                    continue
+                value = item.Value.Value.Value if item.Value.Value is not None else None
+                status = await loop.run_in_executor(None, hook, key, value, name)
+                results.append(ua.StatusCode(status))
+            return results
+
+        service.write = write
+
+    def alarm_events(self, source_path: str) -> Callable[[Mapping[str, Any]], None]:
+        """An emitter of AlarmConditionType events (Part 9) from the Server object, with
+        SourceNode = the folder at `source_path`. emit(fields) is thread-safe; `fields` maps
+        event field names ("Severity", "ActiveState/Id", ...) to Python values."""
+
+        async def make() -> Any:
+            source = await self.folder(source_path)
+            generator = await self.server.get_event_generator(
+                ua.ObjectIds.AlarmConditionType, ua.ObjectIds.Server
+            )
+            generator.event.SourceNode = source.nodeid
+            return generator
+
+        generator = self.run(make())
+
+        async def fire(fields: Mapping[str, Any]) -> None:
+            for name, value in fields.items():
+                setattr(generator.event, name, value)
+            await generator.trigger()
+
+        def emit(fields: Mapping[str, Any]) -> None:
+            converted = {
+                k: ua.LocalizedText(v) if k in _TEXT_FIELDS else v for k, v in fields.items()
+            }
+            self._loop.submit(fire(converted))
+
+        return emit
+
+    def value(self, key: str) -> Any:
+        """The value in the address space now (what a client last wrote, or we published)."""
+        return self.server.read_attribute_value(self.nodes[key]).Value.Value
+
+
+_TEXT_FIELDS = {"Message", "ActiveState", "AckedState", "ConfirmedState", "ShelvingState",
+                "SuppressedState", "OutOfServiceState", "EnabledState"}  # fmt: skip
+STATUS_GOOD, STATUS_UNCERTAIN, STATUS_BAD = 0, 0x40000000, 0x80000000
+STATUS = {
+    "denied": ua.StatusCodes.BadUserAccessDenied,
+    "out_of_range": ua.StatusCodes.BadOutOfRange,
+    "type": ua.StatusCodes.BadTypeMismatch,
+    "failed": ua.StatusCodes.BadInternalError,
+    "not_writable": ua.StatusCodes.BadNotWritable,
+}
+
+
+def _ruleset() -> Any:
+    """Anonymous sessions may read, browse and subscribe as users do (asyncua's default lets
+    them do nothing); what anyone may write is decided by `guard_writes`."""
+    from asyncua.crypto.permission_rules import SimpleRoleRuleset, UserRole
+
+    rules = SimpleRoleRuleset()
+    rules._permission_dict[UserRole.Anonymous] = set(rules._permission_dict[UserRole.User])
+    return rules
+
+
+def _coerce(value: Any, vtype: ua.VariantType) -> Any:
+    if vtype == ua.VariantType.Boolean:
+        return bool(value >= 0.5) if isinstance(value, float) else bool(value)
+    if vtype in (ua.VariantType.Double, ua.VariantType.Float):
+        return float(value)
+    if vtype == ua.VariantType.String:
+        return str(value)
+    return int(round(value))
+
+
+class PasswordUsers:
+    """asyncua user manager: `check(username, password)` -> a role name or None (refused).
+    Anonymous sessions (no user name) get role None: they may read, never write."""
+
+    def __init__(self, check: Callable[[str, str], str | None]) -> None:
+        self.check = check
+
+    def get_user(self, iserver: Any, username: str | None = None, password: str | None = None,
+                 certificate: Any = None) -> Any:  # fmt: skip
+        from asyncua.crypto.permission_rules import User, UserRole
+
+        if not username:
+            return User(role=UserRole.Anonymous)
+        role = self.check(username, password or "")
+        if role is None:
+            return None  # asyncua answers BadUserAccessDenied
+        return User(role=UserRole.User, name=username)
+
+
+def trust_directory_validator(directory: Path) -> Callable:
+    """A certificate validator: a client certificate is trusted when a copy of it (DER) lies in
+    `directory`; read on every new secure channel, so trusting one needs no restart."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    async def validate(cert: Any, app_description: Any) -> None:
+        der = cert.public_bytes(Encoding.DER)
+        for path in directory.glob("*.der") if directory.is_dir() else ():
+            if path.read_bytes() == der:
+                return
+        raise ua.UaStatusCodeError(ua.StatusCodes.BadCertificateUntrusted)
+
+    return validate

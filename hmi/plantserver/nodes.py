@@ -1,0 +1,74 @@
+"""The plant server's address space, as data: every registry tag with its unit (EUInformation,
+UNECE code) and range (EURange), the line's state, mode, recipe, production counters and the
+OPC UA for Machinery identification basics. docs/opcua.md lists it."""
+
+from __future__ import annotations
+
+from hmi.core.tags import TAGS, TagKind
+from hmi.core.unece import unit_of
+from hmi.hardware.opcua_adapter import Variable
+from hmi.plantserver.settings import Identification
+
+FOLDERS = {
+    TagKind.MEASURED: "Measured",
+    TagKind.SETPOINT: "Setpoints",
+    TagKind.OUTPUT: "Outputs",
+    TagKind.STATUS: "Status",
+}
+# OPC UA for Machinery: MachineryItemState and MachineryOperationMode (40001-1, 8.x), as the
+# enumeration values the companion specification gives them
+ITEM_STATE = {"not_available": 0, "out_of_service": 1, "not_executing": 2, "executing": 3}
+OPERATION_MODE = {"none": 0, "maintenance": 1, "setup": 2, "processing": 3}
+RECIPE_SELECT = "recipe.select"
+PRODUCTION = {  # key -> (browse name, unit)
+    "production.length_m": ("Length", "m"),
+    "production.area_m2": ("Area", "m²"),
+    "production.energy_kwh": ("Energy", "kWh"),
+}
+
+
+def tag_variables() -> list[Variable]:
+    out = []
+    for name, tag in TAGS.items():
+        status = tag.kind is TagKind.STATUS
+        out.append(Variable(
+            name, f"Line/Tags/{FOLDERS[tag.kind]}", f"s=Line.Tags.{name}",
+            "boolean" if status else "double", initial=False if status else 0.0,
+            writable=tag.kind is TagKind.SETPOINT and tag.writable,
+            unit=None if status else unit_of(tag.unit),
+            eu_range=None if status else (tag.low, tag.high),
+            description=f"{tag.description} ({tag.unit})" if tag.unit else tag.description,
+        ))  # fmt: skip
+    return out
+
+
+def line_variables(ident: Identification, software: str) -> list[Variable]:
+    def v(key, folder, name, vtype, initial, **kw) -> Variable:
+        return Variable(key, f"Line/{folder}", f"s=Line.{folder}.{name}", vtype, initial, **kw)
+
+    out = [
+        v("id.manufacturer", "Identification", "Manufacturer", "string", ident.manufacturer),
+        v("id.model", "Identification", "Model", "string", ident.model),
+        v("id.serial", "Identification", "SerialNumber", "string", ident.serial_number),
+        v("id.uri", "Identification", "ProductInstanceUri", "string", ident.product_instance_uri),
+        v("id.software", "Identification", "SoftwareRevision", "string", software),
+        v("id.location", "Identification", "Location", "string", ident.location),
+        v("state.item", "State", "MachineryItemState", "uint32", 0,
+          description="0 NotAvailable, 1 OutOfService, 2 NotExecuting, 3 Executing"),
+        v("state.operation", "State", "MachineryOperationMode", "uint32", 0,
+          description="0 None, 1 Maintenance, 2 Setup, 3 Processing"),
+        v("state.running", "State", "Running", "boolean", False),
+        v("state.mode", "State", "ControlMode", "string", "", description="auto | manual"),
+        v("state.tick", "State", "ControlTick", "uint32", 0),
+        v("recipe.name", "Recipe", "Name", "string", ""),
+        v("recipe.version", "Recipe", "Version", "int32", -1, description="-1: the profile's"),
+        v("recipe.modified", "Recipe", "Modified", "boolean", False),
+        v(RECIPE_SELECT, "Recipe", "Select", "string", "", writable=True,
+          description="write 'name@version' to load that approved recipe version"),
+        v("alarms.active", "Alarms", "ActiveCount", "uint32", 0),
+        v("alarms.unacknowledged", "Alarms", "UnacknowledgedCount", "uint32", 0),
+    ]  # fmt: skip
+    for key, (name, unit) in PRODUCTION.items():
+        out.append(v(key, "Production", name, "double", 0.0, unit=unit_of(unit),
+                     description=f"since the HMI started ({unit})"))  # fmt: skip
+    return out

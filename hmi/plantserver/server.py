@@ -1,0 +1,207 @@
+"""The plant server: publishes the runtime's latest snapshot at `publish_hz` into the address
+space of nodes.py, raises Part 9 alarm events from the ISA-18.2 engine's summary, and lets
+authenticated users write setpoints and select a recipe through the LineService (permission
+check + audit). Anonymous sessions read; their writes are refused (and audited).
+
+Runs in two threads of its own (asyncua's loop, the publisher); never in the control loop.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hmi.core.process import Quality
+from hmi.core.roles import Role
+from hmi.core.tags import TAGS, TagKind, TagRangeError
+from hmi.hardware.opcua_adapter import (
+    STATUS,
+    STATUS_BAD,
+    STATUS_GOOD,
+    STATUS_UNCERTAIN,
+    PasswordUsers,
+    UaServer,
+    ensure_certificate,
+)
+from hmi.plantserver.alarms import AlarmPublisher
+from hmi.plantserver.nodes import (
+    ITEM_STATE,
+    OPERATION_MODE,
+    RECIPE_SELECT,
+    line_variables,
+    tag_variables,
+)
+from hmi.plantserver.settings import PlantServerSettings
+from hmi.security.passwords import verify_password
+from hmi.security.session import PermissionDenied, Session
+
+QUALITY_STATUS = {Quality.GOOD: STATUS_GOOD, Quality.UNCERTAIN: STATUS_UNCERTAIN,
+                  Quality.BAD: STATUS_BAD}  # fmt: skip
+APP_URI = "urn:dry-electrode-hmi:plant-server"
+
+
+class PlantServer:
+    def __init__(
+        self,
+        runtime: Any,  # latest() -> Snapshot | None
+        security: Any,  # SecurityService: users, hasher, audit
+        service_for: Callable[[Session], Any],  # Session -> LineService acting as that session
+        settings: PlantServerSettings,
+        data_dir: Path,
+        *,
+        recipes: Any = None,
+        software: str = "",
+    ) -> None:
+        self.runtime, self.security, self.service_for = runtime, security, service_for
+        self.settings, self.recipes = settings, recipes
+        self.sessions: dict[str, Session] = {}  # OPC UA user name -> our session
+        self.server = UaServer(settings.endpoint, settings.namespace_uri,
+                               f"{settings.identification.model} (dry-electrode-hmi)")  # fmt: skip
+        cert = None
+        if any(p != "None" for p in settings.security):  # made on first start, kept after
+            base = Path(data_dir) / "opcua"
+            cert = ensure_certificate(base / "plant-server.der", base / "plant-server.pem",
+                                      APP_URI, True)  # fmt: skip
+        self.server.setup(security=settings.security, certificate=cert,
+                          user_manager=PasswordUsers(self._authenticate),
+                          anonymous=settings.anonymous_read, app_uri=APP_URI)  # fmt: skip
+        self.server.add_variables(tag_variables() + line_variables(settings.identification,
+                                                                   software))  # fmt: skip
+        self.server.guard_writes(self._write)
+        self.alarms = AlarmPublisher(self.server.alarm_events("Line/Alarms"))
+        self._integrated_at: float | None = None
+        self.totals = {"production.length_m": 0.0, "production.area_m2": 0.0,
+                       "production.energy_kwh": 0.0}  # fmt: skip
+        self.published = 0  # publish cycles
+        self._last: dict[str, tuple[Any, int]] = {}  # key -> value, status last published
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ----- life cycle -----
+    def start(self) -> None:
+        self.server.start()
+        self._thread = threading.Thread(target=self._run, name="opcua-plant", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2.0)
+        self.server.stop()
+
+    # ----- who may write -----
+    def _authenticate(self, name: str, password: str) -> str | None:
+        """Our own accounts (hmi users): the password checked against its hash; a disabled or
+        locked account is refused. No account is built in: nobody writes until one exists."""
+        user = self.security.users.get(name.strip())
+        now = time.time()
+        if user is None or user.disabled or user.locked(now):
+            return None
+        if not verify_password(self.security.hasher, user.password_hash, password):
+            return None
+        self.sessions[user.name] = Session(user.name, user.role)
+        return user.role.label
+
+    def _write(self, key: str, value: Any, user: str | None) -> int:
+        session = self.sessions.get(user) if user else None
+        service = self.service_for(session or Session("opcua-anonymous", Role.VIEWER))
+        try:
+            if key == RECIPE_SELECT:
+                name, _, version = str(value).rpartition("@")
+                if not name or not version.isdigit() or self.recipes is None:
+                    return STATUS["out_of_range"]
+                service.load_recipe(self.recipes, name, int(version))
+                return STATUS_GOOD
+            tag = TAGS.get(key)
+            if tag is None or tag.kind is not TagKind.SETPOINT or not tag.writable:
+                return STATUS["not_writable"]
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                return STATUS["type"]
+            service.write_setpoint(key, float(value), "OPC UA")
+            return STATUS_GOOD
+        except PermissionDenied:
+            return STATUS["denied"]
+        except (TagRangeError, ValueError, LookupError):
+            return STATUS["out_of_range"]
+        except Exception:  # the trail could not be written: nothing was sent
+            return STATUS["failed"]
+
+    # ----- publishing -----
+    def _run(self) -> None:
+        period = 1.0 / self.settings.publish_hz
+        next_at = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                self.publish_once()
+            except Exception:  # a bad snapshot never ends the plant server
+                pass
+            next_at += period
+            self._stop.wait(max(0.0, next_at - time.monotonic()))
+
+    def publish_once(self) -> None:
+        snap = self.runtime.latest()
+        if snap is None:
+            return
+        stamp = snap.wall_time
+        good, by_status = {}, {}
+        for name, value in snap.values.items():
+            if name not in TAGS:
+                continue
+            if TAGS[name].kind is TagKind.STATUS:
+                value = bool(value >= 0.5) if math.isfinite(value) else False
+            status = QUALITY_STATUS[snap.quality.get(name, Quality.GOOD)]
+            if isinstance(value, float) and not math.isfinite(value):
+                value, status = 0.0, STATUS_BAD
+            (good if status == STATUS_GOOD else by_status.setdefault(status, {}))[name] = value
+        good |= self._line_values(snap)
+        # only what changed (value or status): an unchanged value keeps the source timestamp of
+        # its last change, and the server's CPU (the control loop's GIL) is spent on news only
+        self.server.publish(self._changed(good, STATUS_GOOD), source_time=stamp)
+        for status, values in by_status.items():
+            self.server.publish(self._changed(values, status), status=status, source_time=stamp)
+        self.alarms.offer(snap.alarms, snap.values)
+        self.published += 1
+
+    def _changed(self, values: dict[str, Any], status: int) -> dict[str, Any]:
+        out = {}
+        for key, value in values.items():
+            if self._last.get(key) != (value, status):
+                self._last[key] = (value, status)
+                out[key] = value
+        return out
+
+    def _line_values(self, snap: Any) -> dict[str, Any]:
+        self._integrate(snap)
+        alarms = snap.alarms.alarms
+        return self.totals | {
+            "state.item": ITEM_STATE["executing" if snap.running else "not_executing"],
+            "state.operation": OPERATION_MODE["processing"],
+            "state.running": bool(snap.running),
+            "state.mode": snap.mode,
+            "state.tick": snap.tick & 0xFFFFFFFF,
+            "recipe.name": snap.recipe_name,
+            "recipe.version": -1 if snap.recipe_version is None else snap.recipe_version,
+            "recipe.modified": bool(snap.recipe_modified),
+            "alarms.active": sum(1 for a in alarms if a.annunciated),
+            "alarms.unacknowledged": sum(1 for a in alarms if a.unacknowledged),
+        }
+
+    def _integrate(self, snap: Any) -> None:
+        """Production counters from the snapshots: metres of web, m² of electrode, kWh."""
+        t = snap.t_s
+        if self._integrated_at is not None and t > self._integrated_at:
+            dt = t - self._integrated_at
+            speed = snap.values.get("line_speed_m_min", 0.0)
+            width_m = snap.values.get("web_width_mm", 0.0) / 1000.0
+            power = snap.values.get("line_power_kw", 0.0)
+            if snap.running and math.isfinite(speed) and math.isfinite(width_m):
+                metres = max(0.0, speed) / 60.0 * dt
+                self.totals["production.length_m"] += metres
+                self.totals["production.area_m2"] += metres * width_m
+            if math.isfinite(power):
+                self.totals["production.energy_kwh"] += max(0.0, power) * dt / 3600.0
+        self._integrated_at = t

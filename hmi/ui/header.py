@@ -59,14 +59,19 @@ class _Tile(QWidget):
 
     tapped = Signal(str, str)  # caption, whole value (shown when the value is elided)
 
-    def __init__(self, caption: str, widest: str | None = None) -> None:
+    def __init__(
+        self,
+        caption: str,
+        widest: str | None = None,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
+    ) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.caption = QLabel(caption.upper())
         self.caption.setObjectName("headerCaption")
-        self.value = ElidedLabel(NO_DATA, mode=Qt.TextElideMode.ElideMiddle)
+        self.value = ElidedLabel(NO_DATA, mode=mode)
         self.value.setObjectName("headerValue")
         self.value.tapped.connect(lambda: self.tapped.emit(caption, self.value.text()))
         layout.addWidget(self.caption)
@@ -104,17 +109,17 @@ class HeaderBar(QFrame):
         outer.setContentsMargins(12, 4, 12, 6)
         outer.setSpacing(4)
         row = QHBoxLayout()
-        row.setSpacing(14)
+        row.setSpacing(10)
         outer.addLayout(row)
 
         self.state = _Tile("Line", "STOPPING")
         self.mode = _Tile("Mode", "MANUAL")
         self.recipe = _Tile("Recipe")
-        self.user = _Tile("User")
+        self.user = _Tile("User", mode=Qt.TextElideMode.ElideRight)  # the name stays whole
         for tile in (self.recipe, self.user):
             tile.tapped.connect(self.detail_requested.emit)
         metrics = QFontMetrics(_value_font(self.user.value.font()))
-        self.user.setMinimumWidth(metrics.horizontalAdvance("user · Supervisor"))
+        self.user.setMinimumWidth(metrics.horizontalAdvance("user · Operator"))
         self.login_button = self._button("Log in", self.login_requested.emit)
         self.logout_button = self._button("Log out", self.logout_requested.emit)
         self._with_login = with_login
@@ -125,7 +130,7 @@ class HeaderBar(QFrame):
         self.clock = QLabel("--:--:--")
         self.clock.setObjectName("headerClock")
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.health = QLabel("loop p99 00.0 ms · overruns 0000")
+        self.health = QLabel("loop p99 0.0 ms · overruns 0")
         self.health.setObjectName("headerSmall")
         self.health.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.health.setMinimumWidth(self.health.sizeHint().width())

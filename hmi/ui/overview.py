@@ -26,8 +26,8 @@ from hmi.ui.theme import set_active, set_state
 
 COMMAND_HEIGHT = 56
 MODE_MEANINGS = {
-    "auto": "Auto: feedback loops correct gap and feed to the target",
-    "manual": "Manual: the operator sets gap and feed on the faceplates",
+    "auto": "Auto: the loops correct gap and feed",
+    "manual": "Manual: set gap and feed on the faceplates",
 }
 
 

@@ -124,7 +124,7 @@ QPushButton:checked, QPushButton[active="true"] {{
     background: {BUTTON_ACTIVE}; color: {BUTTON_ACTIVE_TEXT}; border-color: {BUTTON_ACTIVE};
 }}
 #navButton {{ font-size: 16px; padding: 4px 8px; }}  /* width from the text: never clipped */
-#commandButton {{ font-size: 20px; letter-spacing: 1px; padding: 6px 18px; }}
+#commandButton {{ font-size: 20px; padding: 6px 14px; }}
 
 #setpoint {{
     background: {ENTRY_BG}; border: 2px solid {TEXT_MUTED}; border-radius: 3px;

@@ -63,7 +63,8 @@ def _buttons(dialog) -> dict[str, tuple[int, int, int, int]]:
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_dialog_fits_and_an_error_moves_no_button(panel, size):
-    """Each dialog for a Viewer, an Operator and an Administrator: it fits the window, no text
+    """Each dialog for an Operator and an Administrator (a Viewer's are the Operator's, greyed):
+    it fits the window, no text
     is clipped, nothing overlaps; and showing a (long) error leaves every button where the
     finger expects it."""
     app, stack = panel
@@ -71,7 +72,7 @@ def test_every_dialog_fits_and_an_error_moves_no_button(panel, size):
     window.resize(*size)
     found: list[str] = []
     checked = 0
-    for account, role in (ROLES[0], ROLES[1], ROLES[4]):
+    for account, role in (ROLES[1], ROLES[4]):
         log_in(stack, account)
         settle(app, window)
         for name, dialog in every_dialog(app, stack):
@@ -89,5 +90,5 @@ def test_every_dialog_fits_and_an_error_moves_no_button(panel, size):
                 if moved:
                     found.append(f"{where}: an error moved {sorted(moved)}")
                 found += [f"{where} with error: {p}" for p in problems(dialog, allow_scroll=True)]
-    assert checked >= 3 * 12
+    assert checked >= 2 * 14
     assert not found, f"{len(found)} dialog problems at {size}:\n" + "\n".join(found[:40])

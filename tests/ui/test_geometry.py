@@ -64,9 +64,8 @@ def _buttons(dialog) -> dict[str, tuple[int, int, int, int]]:
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_every_dialog_fits_and_an_error_moves_no_button(panel, size):
     """Each dialog for an Operator and an Administrator (a Viewer's are the Operator's, greyed):
-    it fits the window, no text
-    is clipped, nothing overlaps; and showing a (long) error leaves every button where the
-    finger expects it."""
+    it fits the window, no text is clipped, nothing overlaps; and showing a (long) error leaves
+    every button where the finger expects it."""
     app, stack = panel
     window = stack.window
     window.resize(*size)

@@ -9,13 +9,14 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hmi.alarms.model import AlarmState, AlarmStatus
 from hmi.core.tags import TAGS
 from hmi.security import Action
 from hmi.ui.access import bind
 from hmi.ui.theme import PRIORITY_LABELS
+from hmi.ui.widgets import dialog_button
 
 STATE_WORDS = {
     AlarmState.UNACK: "active, not acknowledged",
@@ -82,23 +83,16 @@ class AlarmDetailDialog(QDialog):
         layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.setSpacing(10)
-        self.ack_button = self._button("Acknowledge", buttons)
+        self.ack_button = dialog_button("Acknowledge", buttons)
         bind(self.ack_button, Action.ALARM_ACKNOWLEDGE)
         self.ack_button.setVisible(alarm is not None and alarm.unacknowledged)
         self.ack_button.clicked.connect(lambda _c=False: self._acknowledge(acknowledge))
-        self.alarms_button = self._button("All alarms", buttons)
+        self.alarms_button = dialog_button("All alarms", buttons)
         self.alarms_button.clicked.connect(lambda _c=False: (self.accept(), open_alarms()))
         buttons.addStretch(1)
-        self.close_button = self._button("Close", buttons)
+        self.close_button = dialog_button("Close", buttons)
         self.close_button.clicked.connect(lambda _c=False: self.reject())
         layout.addLayout(buttons)
-
-    def _button(self, text: str, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName("keypadAction")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row.addWidget(button)
-        return button
 
     def _acknowledge(self, acknowledge: Callable[[str], None]) -> None:
         if self.alarm is not None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +35,7 @@ from hmi.ui.mimic_parts import AlarmMarker, alarms_on
 from hmi.ui.screen import ScreenContext
 from hmi.ui.sections import ControllerView
 from hmi.ui.theme import set_active
-from hmi.ui.widgets import TagForm
+from hmi.ui.widgets import TagForm, dialog_button
 
 TREND_WINDOW_S = 300.0
 TREND_EVERY_S = 0.5  # the small trend redraws twice a second at most
@@ -89,7 +88,7 @@ class FaceplateDialog(QDialog):
         title = QLabel(equipment.title)
         title.setObjectName("keypadTitle")
         top.addWidget(title, 1)
-        self.close_button = self._button("Close", top)
+        self.close_button = dialog_button("Close", top)
         self.close_button.clicked.connect(lambda _c=False: self.reject())
         outer.addLayout(top)
         body = QHBoxLayout()
@@ -139,15 +138,15 @@ class FaceplateDialog(QDialog):
         self.no_alarms.setObjectName("caption")
         right.addWidget(self.no_alarms)
         actions = QHBoxLayout()
-        self.ack_button = self._button("Acknowledge", actions)
+        self.ack_button = dialog_button("Acknowledge", actions)
         bind(self.ack_button, Action.ALARM_ACKNOWLEDGE)
         self.ack_button.clicked.connect(lambda _c=False: self.acknowledge())
         actions.addStretch(1)
         right.addLayout(actions)
         right.addWidget(self._title("Control mode"))
         modes = QHBoxLayout()
-        self.auto_button = self._button("AUTO", modes)
-        self.manual_button = self._button("MANUAL", modes)
+        self.auto_button = dialog_button("AUTO", modes)
+        self.manual_button = dialog_button("MANUAL", modes)
         for button, mode in ((self.auto_button, "auto"), (self.manual_button, "manual")):
             bind(button, Action.LINE_MODE)
             button.clicked.connect(lambda _c=False, m=mode: self._set_mode(m))
@@ -176,13 +175,6 @@ class FaceplateDialog(QDialog):
         apply_session(self, context.service.session)
 
     # ----- building -----
-    def _button(self, text: str, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName("keypadAction")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row.addWidget(button)
-        return button
-
     def _title(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setObjectName("groupTitle")

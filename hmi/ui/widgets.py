@@ -269,3 +269,12 @@ def add_touch_button(row: QHBoxLayout, text: str, handler: Callable[[], object])
     button.clicked.connect(lambda _checked=False: handler())
     row.addWidget(button)
     return button
+
+
+def dialog_button(text: str, row: QHBoxLayout) -> QPushButton:
+    """A dialog's large touch button (keypad-sized), added to `row`; no focus ring."""
+    button = QPushButton(text)
+    button.setObjectName("keypadAction")
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    row.addWidget(button)
+    return button

@@ -177,12 +177,17 @@ def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list
 
 
 def _lateness(runtime, seconds: float) -> dict:
-    runtime._lateness = np.zeros(int(seconds / runtime.period_s) + 500)
-    time.sleep(seconds)
+    """Tick lateness over the next `seconds`: a fresh window exactly that long, read once it
+    is full (a longer one kept zeros in its unfilled slots and biased the percentiles low)."""
+    n = int(seconds / runtime.period_s)
+    ticks0 = runtime._ticks
+    runtime._lateness = np.zeros(n)
+    while runtime._ticks - ticks0 < n + 2:
+        time.sleep(0.05)
     runtime._update_percentiles()
     t = runtime.latest().timing
     return {
-        "ticks": t.ticks,
+        "ticks": n,
         "overruns": t.overruns,
         "lateness_p50_ms": round(t.lateness_p50_ms, 3),
         "lateness_p99_ms": round(t.lateness_p99_ms, 3),

@@ -22,9 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-from benchmarks.fieldbus import KEYS, WIRE_SCENARIO, _hmi_over_wire
+from benchmarks.fieldbus import KEYS, WIRE_SCENARIO, _hmi_over_wire, _lateness
 from hmi.app import DEFAULT_PROFILE, build_stack
 from hmi.core.tags import TAGS
 from hmi.hardware.opcua import OpcUaProfile
@@ -35,22 +33,6 @@ from tests.hardware.fieldbus_helpers import free_port, plc_process
 from tests.hardware.loop_helpers import hmi_loop
 from tests.hardware.node_opcua import node_script
 from tests.hardware.opcua_helpers import OPCUA_PROFILE, ua_settings
-
-
-def _lateness(runtime, seconds: float) -> dict:
-    """Tick lateness over the next `seconds`: a fresh window exactly that long (a longer one
-    would keep zeros in its unfilled slots and bias the percentiles low)."""
-    n = int(seconds / runtime.period_s)
-    window = np.zeros(n)
-    ticks0 = runtime._ticks
-    runtime._lateness = window
-    while runtime._ticks - ticks0 < n + 2:
-        time.sleep(0.05)
-    runtime._update_percentiles()
-    t = runtime.latest().timing
-    return {"ticks": n, "overruns": t.overruns, "lateness_p50_ms": round(t.lateness_p50_ms, 3),
-            "lateness_p99_ms": round(t.lateness_p99_ms, 3),
-            "lateness_max_ms": round(t.lateness_max_ms, 3)}  # fmt: skip
 
 
 def _cpu_s(pid: int) -> float:

@@ -31,6 +31,7 @@ from hmi.hardware.opcua_settings import OpcUaSettings
 from hmi.sim.plc_wire import wire_for
 from hmi.sim.runner import SETPOINT_EVENTS, _Collector
 from hmi.sim.scenario import Scenario
+from hmi.sim.startup import StartupTracker
 from hmi.sim.stats import RunStatistics, TargetTrack
 
 __all__ = ["PlcSimulator"]
@@ -82,7 +83,8 @@ class PlcSimulator:
                 event_times_s=[e.at_s for e in self._events],
                 segment_times_s=[e.at_s for e in self._events if e.type in SETPOINT_EVENTS],
             )
-            self._collector = _Collector(self.plant, self.stats, self._track)
+            self.startup = StartupTracker(scenario.recipe.tolerance_pct)
+            self._collector = _Collector(self.plant, self.stats, self._track, self.startup)
 
     # ----- life cycle -----
     def start(self) -> None:

@@ -30,3 +30,16 @@ def test_serves_for_the_duration_and_writes_a_report(tmp_path, capsys):
     assert main(argv) == 0
     assert "serving Modbus TCP 127.0.0.1" in capsys.readouterr().out
     assert json.loads(report.read_text())["scans"] > 5  # 100 Hz scans
+
+
+def test_serves_a_scenario_and_reports_its_statistics(tmp_path, capsys):
+    """The wire benchmarks judge the film with `--scenario`: it must run (the collector
+    gained the start-up tracker in issue 13 and this path was not covered)."""
+    scenario = TCP_PROFILE.parents[1] / "benchmarks" / "wire_scenario.toml"
+    report = tmp_path / "r.json"
+    argv = ["plc", "serve", "--profile", str(TCP_PROFILE), "--port", str(free_port()),
+            "--scenario", str(scenario), "--duration", "0.5", "--report", str(report)]  # fmt: skip
+    assert main(argv) == 0
+    result = json.loads(report.read_text())
+    assert result["scenario"] and result["plc_scans"] > 5
+    assert "areal_mass_2sigma_pct" in result

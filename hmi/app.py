@@ -25,7 +25,9 @@ from hmi.recipes.cli import run as run_recipe_command
 from hmi.recipes.service import RecipeService
 from hmi.runtime import RealClock, Runtime, SimClock
 from hmi.runtime.commissioning import CommissioningService
+from hmi.runtime.pen_sets import PenSetStore
 from hmi.runtime.service import LineService
+from hmi.runtime.trend_history import TrendHistory
 from hmi.security import SecurityService, Session, open_security
 from hmi.security.anchor import HourlyAnchor
 from hmi.security.cli import add_parsers as add_security_parsers
@@ -62,6 +64,7 @@ class Stack:
     recipes: RecipeService
     closers: list
     commissioning: CommissioningService | None = None
+    history: TrendHistory | None = None  # the Trends screen's historian, markers and pen sets
 
     def close(self) -> None:
         self.runtime.stop()
@@ -137,8 +140,22 @@ def build_stack(
     )
     recipes = RecipeService(security, config.limits, trim_width_frac=config.line.trim_width_frac)
     commissioning = CommissioningService(service, profile)
+    trend_history = None
+    if history:
+        pen_sets = PenSetStore(data_dir / "pen_sets.json", historian.tags)
+        exports = data_dir / "exports"
+        trend_history = TrendHistory(historian, journal, security.audit, pen_sets, exports)
     return Stack(
-        config, profile, runtime, service, security, data_dir, recipes, closers, commissioning
+        config,
+        profile,
+        runtime,
+        service,
+        security,
+        data_dir,
+        recipes,
+        closers,
+        commissioning,
+        trend_history,
     )
 
 

@@ -23,6 +23,7 @@ from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
+from hmi.runtime.trend_history import TrendHistory
 from hmi.security import Action, SecurityService, Session
 from hmi.ui.about import AboutInfo, AboutScreen
 from hmi.ui.access import ActivityFilter, DisabledTapFilter, apply_session, requirement
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         security: SecurityService | None = None,
         recipes: RecipeService | None = None,
         commissioning: CommissioningService | None = None,
+        history: TrendHistory | None = None,
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
         about: AboutInfo | None = None,
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
             recipes=recipes,
             about=about,
             commissioning=commissioning,
+            history=history,
         )
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:

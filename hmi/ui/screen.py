@@ -13,6 +13,7 @@ from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
+from hmi.runtime.trend_history import TrendHistory
 from hmi.security import SecurityService
 from hmi.ui.widgets import Notify
 
@@ -33,6 +34,7 @@ class ScreenContext:
     recipes: RecipeService | None = None  # the recipe workflow (None: no Recipes screen)
     about: AboutInfo | None = None
     commissioning: CommissioningService | None = None  # the fieldbus link and loop check
+    history: TrendHistory | None = None  # the historian, markers and pen sets (None: live only)
 
 
 class Screen(QWidget):

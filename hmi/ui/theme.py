@@ -51,6 +51,11 @@ GRID: Final = "#9ea2a6"
 CURVE_A: Final = "#1b1d1f"
 CURVE_B: Final = "#1f4e9a"
 CURVE_C: Final = "#6b6f73"
+# The investigation trend's eight pens: Okabe-Ito hues darkened for a light background (told
+# apart by colour-blind eyes), no red (alarms own it); pens 5-8 repeat them dashed.
+PEN_COLOURS: Final = ("#1b1d1f", "#0060a0", "#b06f00", "#007a5a", "#a4477f", "#3a8fc4")
+TOLERANCE_BAND: Final = (0, 122, 90, 40)  # RGBA: a faint green band, not a colour of state
+MARKER_COLOURS: Final = {"alarm": ALARM, "recipe": "#0060a0", "setpoint": "#44484c"}
 
 VALUE_PX: Final = 22
 LABEL_PX: Final = 14

@@ -1,219 +1,317 @@
-"""Trends: stacked live plots of the last 1 / 5 / 10 minutes from the runtime's trend buffer.
+"""Trends: pens from the tag registry on clock time, live or from the historian.
 
-Frames are kept cheap because Qt paints while holding the GIL that the 100 Hz control loop
-needs: pen width 1, no antialiasing, peak downsampling and clip-to-view on each PlotItem,
-curve items created once and fed with setData, a fixed x range (y autoranges), and a redraw
-only while the screen is shown and only once the newest data has moved by about a pixel.
+Live, the newest ten minutes come from the runtime's ring buffer (no disk read per frame);
+a longer live range adds the historian's older part, re-read in the background. History
+mode holds a range the engineer picked (preset, custom, drag, zoom) and reads it once in the
+background. Markers (alarms raised, recipe loads, setpoint changes) come with each read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import time
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QShowEvent
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from hmi.core.tags import tag
+from hmi.history.decimate import min_max
 from hmi.runtime.snapshot import Snapshot
-from hmi.ui import theme
+from hmi.runtime.trend_history import Marker, TrendHistory
+from hmi.runtime.trend_range import PRESETS_S, PenError, TimeRange, check_pens
+from hmi.ui.background import Background
+from hmi.ui.chart import TrendChart
+from hmi.ui.pen_picker import PenPickerDialog
+from hmi.ui.range_picker import RangePickerDialog
 from hmi.ui.screen import Screen, ScreenContext
+from hmi.ui.trend_readout import TrendReadout
 
-
-@dataclass(frozen=True)
-class Curve:
-    name: str  # tag
-    color: str
-    label: str
-    setpoint: bool = False  # dashed
-
-
-@dataclass(frozen=True)
-class PlotSpec:
-    title: str
-    curves: tuple[Curve, ...]
-
-    @property
-    def unit(self) -> str:
-        return tag(self.curves[0].name).unit
-
-    @property
-    def min_span(self) -> float:
-        """Smallest y span: ten steps of the tag's display resolution, so autorange does not
-        zoom a steady signal into its noise floor (and its tick labels into 8 digits)."""
-        return 10.0 * 10.0 ** -tag(self.curves[0].name).decimals
-
-
-A, B = theme.CURVE_A, theme.CURVE_B
-PLOTS: tuple[PlotSpec, ...] = (
-    PlotSpec(
-        "Roll gap",
-        (
-            Curve("gap_os_um", A, "OS"),
-            Curve("gap_ds_um", B, "DS"),
-            Curve("gap_os_sp_um", A, "OS setpoint", True),
-            Curve("gap_ds_sp_um", B, "DS setpoint", True),
-        ),
-    ),
-    PlotSpec(
-        "Areal mass",
-        (
-            Curve("areal_mass_mg_cm2", A, "Actual"),
-            Curve("areal_mass_target_mg_cm2", B, "Target", True),
-        ),
-    ),
-    PlotSpec("Powder bank", (Curve("bank_mass_kg", A, "Bank mass"),)),
-    PlotSpec(
-        "Roll force", (Curve("roll_force_os_kn", A, "OS"), Curve("roll_force_ds_kn", B, "DS"))
-    ),
+DEFAULT_PENS = (
+    "areal_mass_mg_cm2",
+    "areal_mass_target_mg_cm2",
+    "gap_os_um",
+    "gap_ds_um",
+    "bank_mass_kg",
+    "roll_force_os_kn",
+    "roll_force_ds_kn",
 )
-WINDOWS_S: tuple[int, ...] = (60, 300, 600)
-AXIS_WIDTH = 64
+TARGET, ACTUAL, TOLERANCE = (
+    "areal_mass_target_mg_cm2",
+    "areal_mass_mg_cm2",
+    "areal_mass_tolerance_pct",
+)
+LIVE_HISTORY_EVERY_S = 2.0  # a long live range re-reads its older part this often at most
+DRAG_SETTLE_S = 0.15  # a drag re-reads once the finger pauses
 
 
-def _pen(curve: Curve) -> pg.QtGui.QPen:
-    pen = pg.mkPen(curve.color, width=1)
-    if curve.setpoint:
-        pen.setStyle(Qt.PenStyle.CustomDashLine)
-        pen.setDashPattern([5.0, 4.0])
-    return pen
-
-
-def _legend(spec: PlotSpec) -> str:
-    items = []
-    for curve in spec.curves:
-        mark = "╍╍╍" if curve.setpoint else "━━━"
-        items.append(f"<span style='color:{curve.color}'>{mark}</span>&nbsp;{curve.label}")
-    return "&nbsp;&nbsp;&nbsp;&nbsp;".join(items)
+def _button(row: QHBoxLayout, text: str, handler, *, checkable: bool = False) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName("navButton")
+    button.setMinimumHeight(48)
+    button.setCheckable(checkable)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a focus ring would look selected
+    button.clicked.connect(lambda _checked=False: handler())
+    row.addWidget(button)
+    return button
 
 
 class TrendsScreen(Screen):
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.window_s: float = WINDOWS_S[0]
+        self.history: TrendHistory | None = context.history
+        recorded = self.history.tags if self.history is not None else context.trend.tags
+        self.recorded = tuple(recorded)
+        self.pens = tuple(p for p in DEFAULT_PENS if p in self.recorded)
+        self.live = True
+        self.paused = False
+        self.span = TimeRange.last(PRESETS_S[0][1], time.time())
+        self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.markers: list[Marker] = []
         self.redraw_count = 0
-        self._drawn_at = -np.inf
+        self.last_export: str = ""
+        self._snapshot: Snapshot | None = None
+        self._older: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # live: the historian's part
+        self._older_read_at = -math.inf
+        self._drawn_end = -math.inf
         self._dirty = True
-        self.curves: dict[str, pg.PlotDataItem] = {}
-        self.plots: list[pg.PlotItem] = []
+        self.reader = Background(self)
+        self.exporter = Background(self, keep_all=True)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(2)
-        layout.addLayout(self._window_buttons())
-        axis_font = QFont()
-        axis_font.setPixelSize(12)
-        for index, spec in enumerate(PLOTS):
-            layout.addLayout(self._title_row(spec))
-            widget = self._plot(spec, axis_font, last=index == len(PLOTS) - 1)
-            layout.addWidget(widget, 1)
-        # copy only the trended columns out of the ring buffer
-        self._trended_tags = tuple(n for n in self.curves if n in context.trend.tags)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(4)
+        layout.addLayout(self._top_row())
+        layout.addLayout(self._range_row())
+        self.chart = TrendChart()
+        self.chart.range_dragged.connect(self._dragged)
+        self.chart.cursor_moved.connect(lambda _t: self._show_cursor())
+        self.chart.marker_tapped.connect(self._marker_tapped)
+        layout.addWidget(self.chart, 1)
+        self.readout = TrendReadout()
+        layout.addWidget(self.readout)
+        self._set_pens(self.pens)
+        self._sync_buttons()
 
     # ----- construction -----
-    def _window_buttons(self) -> QHBoxLayout:
+    def _top_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setSpacing(10)
+        row.setSpacing(8)
         title = QLabel("TRENDS")
         title.setObjectName("panelTitle")
         row.addWidget(title)
-        hint = QLabel("time axis: seconds before now")
-        hint.setObjectName("legend")
-        row.addWidget(hint)
-        row.addStretch(1)
-        self.window_buttons: dict[float, QPushButton] = {}
-        group = QButtonGroup(self)
-        for seconds in WINDOWS_S:
-            button = QPushButton(f"{seconds // 60} min")
-            button.setObjectName("navButton")
-            button.setCheckable(True)
-            button.setMinimumHeight(52)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a focus ring would look selected
-            button.setChecked(seconds == self.window_s)
-            button.clicked.connect(lambda _checked=False, s=seconds: self.set_window(s))
-            group.addButton(button)
-            row.addWidget(button)
-            self.window_buttons[seconds] = button
+        self.pens_button = _button(row, "Pens…", self.pick_pens)
+        self.live_button = _button(row, "Live", self.go_live, checkable=True)
+        self.pause_button = _button(row, "Pause", self.toggle_pause, checkable=True)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("legend")
+        row.addWidget(self.state_label, 1)
+        self.csv_button = _button(row, "Export CSV", self.export_csv)
+        self.png_button = _button(row, "Save PNG", self.export_png)
+        self.csv_button.setEnabled(self.history is not None)
+        self.png_button.setEnabled(self.history is not None)
         return row
 
-    def _title_row(self, spec: PlotSpec) -> QHBoxLayout:
+    def _range_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        row.setContentsMargins(AXIS_WIDTH, 6, 0, 0)
-        title = QLabel(f"{spec.title} ({spec.unit})")
-        title.setObjectName("plotTitle")
-        legend = QLabel(_legend(spec))
-        legend.setObjectName("legend")
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        row.addWidget(title)
-        row.addSpacing(24)
-        row.addWidget(legend)
+        row.setSpacing(6)
+        self.preset_buttons: dict[float, QPushButton] = {}
+        group = QButtonGroup(self)
+        for text, seconds in PRESETS_S:
+            button = _button(row, text, lambda s=seconds: self.set_window(s), checkable=True)
+            group.addButton(button)
+            self.preset_buttons[seconds] = button
+        self.custom_button = _button(row, "Custom…", self.pick_range)
         row.addStretch(1)
+        _button(row, "◀", lambda: self.pan(-0.5))
+        _button(row, "−", lambda: self.zoom(2.0))
+        _button(row, "+", lambda: self.zoom(0.5))
+        _button(row, "▶", lambda: self.pan(0.5))
         return row
 
-    def _plot(self, spec: PlotSpec, axis_font: QFont, last: bool) -> pg.PlotWidget:
-        widget = pg.PlotWidget(background=theme.PLOT_BG)
-        widget.setAntialiasing(False)
-        widget.setMinimumHeight(90)
-        # The plots share the height equally (their own 600×480 hint would make the screen
-        # ask for 2000 px).
-        widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        item: pg.PlotItem = widget.getPlotItem()
-        # These two act only when set on the PlotItem; per-curve settings are ignored.
-        item.setDownsampling(auto=True, mode="peak")
-        item.setClipToView(True)
-        item.setContentsMargins(0, 8, 8, 0)  # room for the top tick label
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
-        # A GridItem in the view, not the axes' grid: the axes' alpha grid lines cost ~10 ms
-        # of painting per plot and frame (measured), the GridItem well under 1 ms.
-        grid = pg.GridItem(pen=pg.mkPen(theme.GRID, width=1), textPen=None)
-        item.addItem(grid)
-        item.setXRange(-self.window_s, 0, padding=0)
-        item.disableAutoRange(axis="x")
-        item.enableAutoRange(axis="y")
-        item.setLimits(minYRange=spec.min_span)
-        item.setAutoVisible(y=True)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setPen(theme.TEXT_MUTED)
-            axis.setTextPen(theme.TEXT)
-            axis.setStyle(tickFont=axis_font)
-        item.getAxis("left").setWidth(AXIS_WIDTH)
-        if not last:
-            item.getAxis("bottom").setStyle(showValues=False)
-            item.getAxis("bottom").setHeight(6)
-        if self.plots:
-            item.setXLink(self.plots[0])
-        for curve in spec.curves:
-            self.curves[curve.name] = item.plot(
-                pen=_pen(curve), antialias=False, connect="finite", name=curve.label
-            )
-        self.plots.append(item)
-        return widget
-
-    # ----- behaviour -----
+    # ----- what the engineer does -----
     def set_window(self, seconds: float) -> None:
-        self.window_s = float(seconds)
-        self.window_buttons[seconds].setChecked(True)
-        self.plots[0].setXRange(-self.window_s, 0, padding=0)
+        """A preset: the last `seconds`, live (unless paused)."""
+        now = self._now()
+        self.span = TimeRange.last(float(seconds), now)
+        self.live = not self.paused
+        self._changed()
+
+    @property
+    def window_s(self) -> float:
+        return self.span.span_s
+
+    def go_live(self) -> None:
+        self.live, self.paused = True, False
+        self.span = self.span.ending_at(self._now())
+        self._changed()
+
+    def toggle_pause(self) -> None:
+        """Pause freezes the range where it is (history mode); resume follows the clock."""
+        if self.live and not self.paused:
+            self.live, self.paused = False, True
+        else:
+            self.go_live()
+            return
+        self._changed()
+
+    def pan(self, fraction: float) -> None:
+        span = self.span.pan(fraction)
+        if span.end > self._now():
+            span = span.ending_at(self._now())
+        self._hold(span)
+
+    def zoom(self, factor: float) -> None:
+        centre = self.chart.cursor_time if self.chart.cursor_time is not None else None
+        span = self.span.zoom(factor, centre)
+        if self.live:
+            span = span.ending_at(self._now())  # live zoom keeps "now" at the right edge
+            self.span = span
+            self._changed()
+        else:
+            self._hold(span)
+
+    def set_range(self, span: TimeRange) -> None:
+        """A fixed range (history mode)."""
+        self._hold(span)
+
+    def set_pens(self, pens) -> None:
+        self._set_pens(check_pens(pens, self.recorded))
+        self._changed()
+
+    def pick_pens(self) -> PenPickerDialog:
+        history = self.history
+        dialog = PenPickerDialog(
+            self.recorded,
+            self.pens,
+            history.pen_sets if history is not None else None,
+            self.context.service.session.user,
+            self.window(),
+        )
+        dialog.accepted.connect(lambda: self.set_pens(dialog.chosen))
+        dialog.open()
+        return dialog
+
+    def pick_range(self) -> RangePickerDialog:
+        dialog = RangePickerDialog(self.span, self._now(), self.window())
+        dialog.accepted.connect(lambda: self.set_range(dialog.chosen))
+        dialog.open()
+        return dialog
+
+    def export_csv(self) -> None:
+        history = self.history
+        if history is None:
+            return
+        pens, span = self.pens, self.chart.time_range
+        self.context.notify("Exporting the trend as CSV…", False)
+        self.csv_button.setEnabled(False)
+        self.exporter.run(
+            lambda: history.export_csv(pens, span), self._exported, self._export_failed
+        )
+
+    def export_png(self) -> str:
+        history = self.history
+        if history is None:
+            return ""
+        history.export_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.chart.time_range.end))
+        path = history.export_dir / f"trend-{stamp}.png"
+        if not self.chart.grab().save(str(path)):
+            self.context.notify(f"Trend picture not saved: cannot write {path}", True)
+            return ""
+        self.context.notify(f"Trend picture saved: {path}", False)
+        return str(path)
+
+    # ----- internals -----
+    def _now(self) -> float:
+        return self._snapshot.wall_time if self._snapshot is not None else time.time()
+
+    def _set_pens(self, pens: tuple[str, ...]) -> None:
+        self.pens = pens
+        self.chart.set_pens(pens)
+        self.readout.set_pens(pens)
+        self._older = {}
+        self._older_read_at = -math.inf
+
+    def _hold(self, span: TimeRange) -> None:
+        self.live = False
+        self.paused = True
+        self.span = span
+        self._changed()
+
+    def _dragged(self, span: TimeRange) -> None:
+        self.live, self.paused = False, True
+        self.span = span
+        self._sync_buttons()
+        self._read_history()
+
+    def _changed(self) -> None:
         self._dirty = True
+        self._older_read_at = -math.inf
+        self.chart.set_range(self.span)
+        self._sync_buttons()
+        if not self.live:
+            self._read_history()
+        else:
+            self.redraw()
 
-    def min_redraw_interval_s(self) -> float:
-        """About one pixel of the time axis: redrawing more often moves nothing visible."""
-        width = max(self.plots[0].vb.width(), 200.0)
-        return self.window_s / width
+    def _sync_buttons(self) -> None:
+        self.live_button.setChecked(self.live)
+        self.pause_button.setChecked(self.paused)
+        self.pause_button.setText("Resume" if self.paused else "Pause")
+        for seconds, button in self.preset_buttons.items():
+            button.setChecked(self.live and abs(self.span.span_s - seconds) < 1.0)
+        mode = "LIVE" if self.live else "HISTORY"
+        span = self.span
+        self.state_label.setText(f"{mode}  {_when(span.start)} – {_when(span.end)}")
 
+    def _read_history(self) -> None:
+        """History mode: read the held range in the background; drop an overtaken read."""
+        history = self.history
+        if history is None:
+            self.redraw()
+            return
+        pens, span, width = self._query_pens(), self.span, self.chart.plot_width_px()
+        self.reader.run(
+            lambda: (history.series(pens, span, width), history.markers(span)),
+            self._history_read,
+            self._read_failed,
+        )
+
+    def _query_pens(self) -> tuple[str, ...]:
+        extra = (TARGET,) if ACTUAL in self.pens and TARGET not in self.pens else ()
+        return tuple(p for p in self.pens + extra if p in self.recorded)
+
+    def _history_read(self, result) -> None:
+        series, markers = result
+        if self.live:
+            self._older = series
+        else:
+            self.series = series
+        self.markers = markers
+        self.chart.set_markers(markers)
+        self._draw()
+
+    def _read_failed(self, error: BaseException) -> None:
+        self.context.notify(f"Trend history not read: {error}", True)
+
+    def _exported(self, path) -> None:
+        self.csv_button.setEnabled(True)
+        self.last_export = str(path)
+        self.context.notify(f"Trend exported: {path}", False)
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.csv_button.setEnabled(True)
+        text = str(error) if isinstance(error, PenError | OSError) else repr(error)
+        self.context.notify(f"Trend export failed: {text}", True)
+
+    def _marker_tapped(self, marker: Marker) -> None:
+        self.readout.show_marker(marker)
+
+    def _show_cursor(self) -> None:
+        self.readout.show_values(self.chart.cursor_time, self.series)
+
+    # ----- refresh -----
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
         self._dirty = True
         super().showEvent(event)
@@ -221,19 +319,83 @@ class TrendsScreen(Screen):
     def update_from(self, snapshot: Snapshot | None) -> None:
         if snapshot is None:
             return
-        if not self._dirty and snapshot.t_s - self._drawn_at < self.min_redraw_interval_s():
+        self._snapshot = snapshot
+        if not self.live:
             return
+        pixel_s = self.span.span_s / self.chart.plot_width_px()
+        if not self._dirty and snapshot.wall_time - self._drawn_end < pixel_s:
+            return  # less than a pixel of time has passed: nothing would move
         self._dirty = False
-        self._drawn_at = snapshot.t_s
+        self.span = self.span.ending_at(snapshot.wall_time)
         self.redraw()
 
     def redraw(self) -> None:
+        """Live: the ring's newest part, the historian's older part when the range is longer."""
+        if not self.live:
+            self._draw()
+            return
         self.redraw_count += 1
-        t, columns = self.context.trend.window(self.window_s, self._trended_tags)
-        x = t - t[-1] if len(t) else t
-        for name, item in self.curves.items():
-            y = columns.get(name)
-            if y is None or not len(t):
-                item.setData([], [])
+        snapshot = self._snapshot
+        offset = snapshot.wall_time - snapshot.t_s if snapshot is not None else 0.0
+        ring_tags = [p for p in self._query_pens() if p in self.context.trend.tags]
+        t, columns = self.context.trend.window(self.span.span_s, ring_tags)
+        wall = t + offset
+        ring_start = wall[0] if len(wall) else self.span.end
+        series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        needs_older = self.history is not None and ring_start > self.span.start + 1.0
+        for name in self._query_pens():
+            older_t, older_v = self._older.get(name, (np.empty(0), np.empty(0)))
+            keep = older_t < ring_start
+            ring_v = columns.get(name)
+            if ring_v is None:
+                series[name] = (older_t, older_v)
+                needs_older = self.history is not None
+                continue
+            if needs_older and len(ring_v) > 4 * self.chart.plot_width_px():
+                ring_t, ring_v = min_max(wall, ring_v, 2 * self.chart.plot_width_px())
             else:
-                item.setData(x, y)
+                ring_t = wall
+            series[name] = (
+                np.concatenate((older_t[keep], ring_t)),
+                np.concatenate((older_v[keep], ring_v)),
+            )
+        self.series = series
+        self._drawn_end = self.span.end
+        if needs_older and self.span.end - self._older_read_at >= LIVE_HISTORY_EVERY_S:
+            self._older_read_at = self.span.end
+            self._read_live_history()
+        self._draw()
+
+    def _read_live_history(self) -> None:
+        history = self.history
+        if history is None or self.reader.busy:
+            return
+        pens, span, width = self._query_pens(), self.span, self.chart.plot_width_px()
+        self.reader.run(
+            lambda: (history.series(pens, span, width), history.markers(span)),
+            self._history_read,
+            self._read_failed,
+        )
+
+    def _draw(self) -> None:
+        self.chart.set_range(self.span)
+        self.chart.set_series(self.series)
+        self._draw_band()
+        if self.chart.cursor_time is not None:
+            self._show_cursor()
+
+    def _draw_band(self) -> None:
+        """Target ± the line's tolerance behind the areal-mass pen (the off-spec limits)."""
+        if ACTUAL not in self.pens or TARGET not in self.series:
+            return
+        t, target = self.series[TARGET]
+        tolerance = self._snapshot.value(TOLERANCE) if self._snapshot is not None else math.nan
+        if not math.isfinite(tolerance):
+            return
+        self.chart.set_band(
+            ACTUAL, target * (1 - tolerance / 100), target * (1 + tolerance / 100), t
+        )
+
+
+def _when(wall_time: float) -> str:
+    return time.strftime("%d %b %H:%M:%S", time.localtime(wall_time))

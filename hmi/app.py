@@ -96,7 +96,7 @@ def build_stack(
         store = open_store(data_dir)  # creates the directory and applies migrations
         closers.append(store.close)
         recorded = names(TagKind.MEASURED) + names(TagKind.SETPOINT) + names(TagKind.OUTPUT)
-        historian = Historian(database_path(data_dir), recorded)
+        historian = Historian(database_path(data_dir), recorded, sample_period_s=0.1)
         historian.start()
         closers.append(historian.close)
         sinks.append(historian)

@@ -4,6 +4,7 @@ Qt-free; imports only the standard library, numpy and `hmi.core`.
 """
 
 from hmi.history.historian import Historian
+from hmi.history.tiers import Retention
 from hmi.history.store import (
     DB_FILENAME,
     MIGRATIONS,
@@ -19,6 +20,7 @@ __all__ = [
     "DB_FILENAME",
     "MIGRATIONS",
     "Historian",
+    "Retention",
     "StoreError",
     "connect",
     "database_path",

@@ -54,20 +54,27 @@ def stored(value: float | None, quality: int) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def add_missing_columns(conn: sqlite3.Connection, tags: Sequence[str]) -> None:
-    """Give every tag a column, adding those the file does not have yet.
+def add_missing_columns(
+    conn: sqlite3.Connection, tags: Sequence[str], rollup_tables: Sequence[str] = ()
+) -> None:
+    """Give every tag its columns: one in `samples`, min/mean/max in each roll-up table,
+    adding those the file does not have yet.
 
     Not a migration because the tag set is the caller's (the registry's) and grows with
     the code; old rows read NULL (NaN) for a new tag, which is the truth: not recorded.
     Columns of tags no longer passed stay, with their data, and are simply not written.
     One IMMEDIATE transaction so two openers cannot both add the same column.
     """
+    wanted = {"samples": list(tags)}
+    for table in rollup_tables:
+        wanted[table] = [f"{tag}__{stat}" for tag in tags for stat in ("min", "mean", "max")]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        have = {row[1] for row in conn.execute("PRAGMA table_info(samples)")}
-        for tag in tags:
-            if tag not in have:
-                conn.execute(f"ALTER TABLE samples ADD COLUMN {quote(tag)} REAL")
+        for table, columns in wanted.items():
+            have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {quote(column)} REAL")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

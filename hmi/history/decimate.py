@@ -17,24 +17,46 @@ def min_max(
     NaN point so a long outage stays a visible gap; a NaN run shorter than a bucket is not
     kept, since the bucket's real values say more at that zoom level.
     """
-    n = len(times)
     if max_points < 2:
         raise ValueError(f"max_points must be at least 2, got {max_points}")
-    if n <= max_points:
+    if len(times) <= max_points:
         return times, values
-    buckets = max_points // 2
-    edges = np.linspace(0, n, buckets + 1).astype(np.int64)
-    finite = np.isfinite(values)
-    keep: list[int] = []
-    for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
-        if hi <= lo:
-            continue
-        if not finite[lo:hi].any():
-            keep.append(lo)
-            continue
-        segment = np.where(finite[lo:hi], values[lo:hi], np.nan)
-        low = lo + int(np.nanargmin(segment))
-        high = lo + int(np.nanargmax(segment))
-        keep.extend(sorted({low, high}))
-    index = np.asarray(keep, dtype=np.int64)
-    return times[index], values[index]
+    return envelope(times, values, values, max_points)
+
+
+def envelope(
+    times: np.ndarray, lows: np.ndarray, highs: np.ndarray, max_points: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """At most `max_points` points from rows that each carry a low and a high (a raw sample
+    has low == high; a roll-up bucket its min and max): rows are grouped into max_points // 2
+    equal-count groups, and each group gives its lowest low at that row's time and its
+    highest high at that row's time, in time order (one point when both are the same row
+    and value). A group with no finite value gives one NaN point at its first row's time.
+    """
+    if max_points < 2:
+        raise ValueError(f"max_points must be at least 2, got {max_points}")
+    n = len(times)
+    if n == 0:
+        return times, lows
+    groups = min(n, max_points // 2)
+    starts = np.unique(np.linspace(0, n, groups + 1).astype(np.int64)[:-1])
+    group_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    low_key = np.where(np.isfinite(lows), lows, np.inf)
+    high_key = np.where(np.isfinite(highs), -highs, np.inf)
+    # first row of each group after sorting by (group, key): the group's argmin / argmax
+    at_low = np.lexsort((low_key, group_of))[starts]
+    at_high = np.lexsort((high_key, group_of))[starts]
+    finite = np.isfinite(low_key[at_low]) & np.isfinite(high_key[at_high])
+    first = np.minimum(at_low, at_high)
+    second = np.maximum(at_low, at_high)
+    low_first = at_low <= at_high
+    first_value = np.where(low_first, lows[at_low], highs[at_high])
+    second_value = np.where(low_first, highs[at_high], lows[at_low])
+    # a group without finite values: one NaN at its start; low == high at one row: one point
+    first = np.where(finite, first, starts)
+    first_value = np.where(finite, first_value, np.nan)
+    keep_second = finite & ~((first == second) & (first_value == second_value))
+    index = np.column_stack((first, second)).ravel()
+    value = np.column_stack((first_value, second_value)).ravel()
+    keep = np.column_stack((np.ones_like(keep_second), keep_second)).ravel()
+    return times[index[keep]], value[keep]

@@ -10,6 +10,10 @@ Table layout: `samples(wall_time REAL, t_s REAL, "<tag>" REAL, ...)`, one row pe
 one column per tag, indexed on wall_time. A trend or batch report reads a few tags over a
 time range, which a wide row answers with one index range scan and no pivot.
 
+Tiers (tiers.py): the writer also folds each batch into 1 s and 1 min min/mean/max
+roll-ups, in the batch's transaction, and prunes each tier by age and the store by a size
+cap (prune.py) every `prune_interval_s` of sample time. Queries pick the tier (query.py).
+
 Quality is stored as NULL: a BAD (or missing, or non-finite) value is written as NULL and
 read back as NaN. Chosen over a quality bitmask because (1) a BAD value is by definition
 not a measurement (timeout, stale, lost link) and nobody should plot it later by mistake,
@@ -22,25 +26,20 @@ from __future__ import annotations
 
 import logging
 import math
+import sqlite3
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
-import numpy as np
-
 from hmi.core.process import Quality
 from hmi.history import store
-from hmi.history.columns import (
-    Row,
-    add_missing_columns,
-    checked_tags,
-    insert_sql,
-    quote,
-    stored,
-)
-from hmi.history.decimate import min_max
+from hmi.history.columns import Row, add_missing_columns, checked_tags, stored
+from hmi.history.prune import PruneResult, prune
+from hmi.history.query import Series, finest_tier, read_series, read_table
+from hmi.history.tier_writer import TierWriter
+from hmi.history.tiers import ROLLUPS, Retention
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +60,21 @@ class Historian:
         self,
         db_path: Path,
         tags: Sequence[str],
-        sample_period_s: float = 1.0,
+        sample_period_s: float = 0.1,
         *,
-        max_queue: int = 3600,
+        retention: Retention | None = None,
+        max_queue: int = 6000,
         batch_rows: int = 200,
         flush_interval_s: float = 0.5,
         retry_interval_s: float = 1.0,
+        prune_interval_s: float = 60.0,
     ) -> None:
-        """Open (creating and migrating if needed) the store at `db_path` for `tags`.
+        """Open (creating and migrating if needed) the store at `db_path` for `tags`, and
+        rebuild the roll-up buckets a crash left open from the raw rows on disk.
 
-        `max_queue` bounds memory while the disk stalls: an hour at 1 s by default.
-        Raises `store.StoreError` naming the path if it cannot be opened.
+        `max_queue` bounds memory while the disk stalls: 10 min at 10 Hz by default (~10 MB
+        for the registry's tags). `retention` defaults to 24 h raw, 30 days of 1 s, a year of
+        1 min, no size cap. Raises `store.StoreError` naming the path if it cannot be opened.
         """
         if not sample_period_s > 0 or not math.isfinite(sample_period_s):
             raise ValueError(f"sample_period_s must be a positive number, got {sample_period_s}")
@@ -83,6 +86,10 @@ class Historian:
         self._batch_rows = batch_rows
         self._flush_interval_s = flush_interval_s
         self._retry_interval_s = retry_interval_s
+        self._retention = retention or Retention()
+        self._prune_interval_s = prune_interval_s
+        self._pruned_at_wall: float | None = None
+        self.last_prune: PruneResult | None = None
         self._last_bucket: int | None = None
 
         # The lock guards the queue, `_dropped` and `_closed`; it is held for a deque
@@ -99,13 +106,17 @@ class Historian:
 
         self._write_conn = store.connect(db_path)
         try:
-            add_missing_columns(self._write_conn, self._tags)
+            add_missing_columns(self._write_conn, self._tags, [t.table for t in ROLLUPS])
+            self._tiers = TierWriter(self._write_conn, self._tags)
+            self._tiers.recover()
             self._read_conn = store.connect(db_path)
+        except sqlite3.Error as exc:
+            self._write_conn.close()
+            raise store.StoreError(f"cannot open history in {db_path}: {exc}") from exc
         except BaseException:
             self._write_conn.close()
             raise
         self._read_lock = threading.Lock()
-        self._insert_sql = insert_sql(self._tags)
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -211,29 +222,50 @@ class Historian:
 
     def query(
         self, tag: str, since_wall: float, until_wall: float, max_points: int = 2000
-    ) -> tuple[list[float], list[float]]:
+    ) -> Series:
         """Wall times and values of `tag` with since_wall <= wall_time <= until_wall, in order.
 
-        Bad-quality values come back as NaN. Longer series are thinned to at most
-        `max_points` by per-bucket min/max (see `decimate.min_max`). Only committed samples
-        are seen, so the newest ~flush interval is not there yet; live trends take the
-        current values from the runtime instead.
+        At most `max_points` points, by per-bucket min/max so no spike is hidden: from the
+        raw samples for short spans, else from the 1 s or 1 min roll-up (each bucket's min
+        and max at its middle), whichever is fine enough for max_points // 2 pairs and still
+        holds the range (see query.py). Bad quality is NaN. Only committed samples are seen,
+        so the newest ~flush interval is not there yet (the newest roll-up bucket either);
+        live trends take the current values from the runtime instead.
         """
-        if tag not in self._columns:
-            raise KeyError(f"tag {tag!r} is not recorded by this historian")
-        if max_points < 2:
-            raise ValueError(f"max_points must be at least 2, got {max_points}")
-        sql = (
-            f"SELECT wall_time, {quote(tag)} FROM samples "
-            "WHERE wall_time >= ? AND wall_time <= ? ORDER BY wall_time, rowid"
-        )
+        return self.query_many([tag], since_wall, until_wall, max_points)[tag]
+
+    def query_many(
+        self, tags: Sequence[str], since_wall: float, until_wall: float, max_points: int = 2000
+    ) -> dict[str, Series]:
+        """`query` for several pens in one read of one tier."""
+        self._check_tags(tags)
         with self._read_lock:
-            rows = self._read_conn.execute(sql, (since_wall, until_wall)).fetchall()
-        if not rows:
-            return [], []
-        data = np.array(rows, dtype=float)  # NULL (None) becomes NaN
-        times, values = min_max(data[:, 0], data[:, 1], max_points)
-        return times.tolist(), values.tolist()
+            return read_series(self._read_conn, list(tags), since_wall, until_wall, max_points)
+
+    def query_table(
+        self, tags: Sequence[str], since_wall: float, until_wall: float
+    ) -> tuple[list[float], dict[str, list[float]]]:
+        """One time column and every pen's values, rows aligned (CSV export), on the finest
+        tier still holding the range: raw samples, or each roll-up bucket's mean at the
+        bucket's start. `table_tier` says which. Not thinned: 24 h of raw is 864,000 rows."""
+        self._check_tags(tags)
+        with self._read_lock:
+            _, times, values = read_table(self._read_conn, list(tags), since_wall, until_wall)
+        return times, values
+
+    def table_tier(self, since_wall: float) -> str | None:
+        """Which tier `query_table` reads for a range starting at `since_wall`: "raw", "1s",
+        "1min", or None when nothing is recorded (for the export's header)."""
+        with self._read_lock:
+            tier = finest_tier(self._read_conn, since_wall)
+        return None if tier is None else tier.name
+
+    def _check_tags(self, tags: Sequence[str]) -> None:
+        if isinstance(tags, str):
+            raise TypeError("tags must be a sequence of tag names, not one string")
+        for tag in tags:
+            if tag not in self._columns:
+                raise KeyError(f"tag {tag!r} is not recorded by this historian")
 
     # --- writer thread -------------------------------------------------------------------
 
@@ -286,13 +318,33 @@ class Historian:
             return [self._queue.popleft() for _ in range(count)]
 
     def _insert_rows(self, rows: list[Row]) -> None:
-        """One batch, one transaction: a torn batch is never visible to readers."""
-        conn = self._write_conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany(self._insert_sql, rows)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        """One batch, one transaction (raw rows and the roll-up buckets they close): a torn
+        batch is never visible to readers. Then prune, if it is time."""
+        self._tiers.write(rows)
+        newest = self._tiers.newest_wall
+        due = self._pruned_at_wall is None or (
+            newest is not None and newest - self._pruned_at_wall >= self._prune_interval_s
+        )
+        if due and newest is not None:
+            self._pruned_at_wall = newest
+            try:
+                self.prune(newest)
+            except sqlite3.Error:
+                log.exception("historian: pruning failed; retrying in %g s", self._prune_interval_s)
+
+    def prune(self, newest_wall: float | None = None) -> PruneResult:
+        """Apply the retention as of `newest_wall` (default: the newest sample written).
+        Writer thread only (or before `start` / after `close` of the writer: tests, tools)."""
+        newest = self._tiers.newest_wall if newest_wall is None else newest_wall
+        if newest is None:
+            return PruneResult()
+        result = prune(self._write_conn, newest, self._retention)
+        self.last_prune = result
+        if result.over_cap:
+            log.warning(
+                "historian: store uses %d bytes, over the cap of %d, with every tier at its "
+                "shortest span; other tables (audit, journal) may hold the rest",
+                result.used_bytes,
+                self._retention.max_bytes,
+            )
+        return result

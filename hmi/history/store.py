@@ -171,6 +171,20 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL       -- JSON
     );
     """,
+    # 6: historian roll-up tiers (hmi/history/tiers.py): per-second and per-minute
+    # min/mean/max of every tag; tag columns are added by the Historian, like samples'.
+    """
+    CREATE TABLE rollup_1s (
+        wall_time REAL NOT NULL,  -- start of the bucket, epoch seconds
+        samples INTEGER NOT NULL  -- raw rows in the bucket
+    );
+    CREATE INDEX rollup_1s_wall_time ON rollup_1s (wall_time);
+    CREATE TABLE rollup_1min (
+        wall_time REAL NOT NULL,
+        samples INTEGER NOT NULL
+    );
+    CREATE INDEX rollup_1min_wall_time ON rollup_1min (wall_time);
+    """,
 )
 
 

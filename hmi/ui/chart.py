@@ -100,10 +100,12 @@ class TrendChart(QWidget):
         row = 0
         if not self.compact:
             self._marker_plot = self._add_plot(row, None)
-            self._marker_plot.setMaximumHeight(34)
+            self._marker_plot.setMaximumHeight(MARKER_PX + 14)
             self._marker_plot.setYRange(0, 1, padding=0)
             self._marker_plot.getAxis("left").setStyle(showValues=False)
-            self._marker_plot.setLabel("left", "events")
+            caption = pg.TextItem("events", color=theme.TEXT_MUTED, anchor=(1.0, 0.5))
+            caption.setParentItem(self._marker_plot.getAxis("left"))
+            caption.setPos(AXIS_WIDTH - 4, (MARKER_PX + 10) / 2)
             row += 1
         groups = axes_of(self.pens)
         for position, (unit, names) in enumerate(groups.items()):

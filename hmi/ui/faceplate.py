@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from hmi.core.tags import TAGS
 from hmi.runtime.snapshot import Snapshot
+from hmi.runtime.trend_range import TimeRange
 from hmi.security import Action
-from hmi.ui import theme
 from hmi.ui.access import apply_session, bind
 from hmi.ui.alarm_banner import banner_text
+from hmi.ui.chart import TrendChart
 from hmi.ui.keypad import error_text
 from hmi.ui.manual_entry import ManualEntry
 from hmi.ui.mimic_parts import AlarmMarker, alarms_on
@@ -47,28 +47,23 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class MiniTrend(pg.PlotWidget):
-    """The last five minutes of one tag; cheap to paint (no antialiasing, peak downsampling)."""
+class MiniTrend(TrendChart):
+    """The last five minutes of one tag: the Trends screen's chart, compact (no cursor, no
+    markers row), on clock time."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(background=theme.PLOT_BG)
+        super().__init__(compact=True)
         self.name = name
         self.setMinimumHeight(150)
-        item = self.getPlotItem()
-        item.setDownsampling(auto=True, mode="peak")
-        item.setClipToView(True)
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)
-        item.setLabel("left", units=TAGS[name].unit)
-        item.setLabel("bottom", "s")
-        self.curve = item.plot(pen=pg.mkPen(theme.CURVE_A, width=1))
+        self.set_pens((name,))
         self.points = 0
 
-    def redraw(self, t: np.ndarray, values: np.ndarray) -> None:
-        if t.size:
-            self.curve.setData(t - t[-1], values)
-        self.points = int(t.size)
+    def redraw(self, wall: np.ndarray, values: np.ndarray) -> None:
+        """`wall`: clock times (Unix s) of `values`; the range ends at the newest."""
+        if wall.size:
+            self.set_range(TimeRange.last(TREND_WINDOW_S, float(wall[-1])))
+            self.set_series({self.name: (wall, values)})
+        self.points = int(wall.size)
 
 
 class FaceplateDialog(QDialog):
@@ -256,4 +251,5 @@ class FaceplateDialog(QDialog):
             if now >= self._next_trend_s or self.trend.points == 0:
                 self._next_trend_s = now + TREND_EVERY_S
                 t, columns = self.context.trend.window(TREND_WINDOW_S, (self.trend.name,))
-                self.trend.redraw(t, columns[self.trend.name])
+                offset = snapshot.wall_time - snapshot.t_s  # runtime clock -> clock time
+                self.trend.redraw(t + offset, columns[self.trend.name])

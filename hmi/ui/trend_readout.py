@@ -4,6 +4,7 @@ marker's text. Colour swatches repeat the pen's colour so the legend is the read
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -16,7 +17,13 @@ from hmi.runtime.trend_range import value_at
 from hmi.ui.chart import pen_style
 from hmi.ui.elided import ElidedLabel
 
-COLUMNS = 4
+WIDE_PX = 1150  # four pens a row from here, else three (each needs ~300 px unelided)
+
+
+def pen_caption(name: str) -> str:
+    """The description without its parenthesis and commas: "Roll gap operator side"."""
+    text = re.sub(r"\s*\([^)]*\)", "", TAGS[name].description)
+    return text.replace(",", "")
 
 
 class TrendReadout(QWidget):
@@ -37,6 +44,23 @@ class TrendReadout(QWidget):
         layout.addWidget(self.marker_label)
         self.values: dict[str, QLabel] = {}
         self.pens: tuple[str, ...] = ()
+        self.columns = 4
+        self._cells: list[QWidget] = []
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt override)
+        columns = 4 if event.size().width() >= WIDE_PX else 3
+        if columns != self.columns:
+            self.columns = columns
+            self._place()
+        super().resizeEvent(event)
+
+    def _place(self) -> None:
+        for cell in self._cells:
+            self.grid.removeWidget(cell)
+        for column in range(4):
+            self.grid.setColumnStretch(column, 1 if column < self.columns else 0)
+        for index, cell in enumerate(self._cells):
+            self.grid.addWidget(cell, index // self.columns, index % self.columns)
 
     def set_pens(self, pens: Sequence[str]) -> None:
         while self.grid.count():
@@ -44,6 +68,7 @@ class TrendReadout(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.values.clear()
+        self._cells = []
         self.pens = tuple(pens)
         for index, name in enumerate(self.pens):
             colour, dashed = pen_style(index)
@@ -58,9 +83,9 @@ class TrendReadout(QWidget):
             label = ElidedLabel("")
             label.setObjectName("legend")
             row.addWidget(label, 1)
-            self.grid.addWidget(cell, index // COLUMNS, index % COLUMNS)
-            self.grid.setColumnStretch(index % COLUMNS, 1)
+            self._cells.append(cell)
             self.values[name] = label
+        self._place()
         self.show_values(None, {})
 
     def show_values(
@@ -74,10 +99,7 @@ class TrendReadout(QWidget):
             self.cursor_label.setText(f"Cursor {clock_text(wall_time)}")
         for name, label in self.values.items():
             t = TAGS[name]
-            caption = t.description.split(",", 1)[0] if "," in t.description else t.description
-            side = t.description.split(", ", 1)[1] if ", " in t.description else ""
-            caption = f"{caption} {side}".strip()
-            text = caption
+            text = pen_caption(name)
             if wall_time is not None:
                 times, values = series.get(name, (np.empty(0), np.empty(0)))
                 value = value_at(times, values, wall_time)

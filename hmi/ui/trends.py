@@ -14,7 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hmi.history.decimate import min_max
 from hmi.runtime.snapshot import Snapshot
@@ -116,11 +116,9 @@ class TrendsScreen(Screen):
         row = QHBoxLayout()
         row.setSpacing(6)
         self.preset_buttons: dict[float, QPushButton] = {}
-        group = QButtonGroup(self)
         for text, seconds in PRESETS_S:
             button = _button(row, text, lambda s=seconds: self.set_window(s), checkable=True)
-            group.addButton(button)
-            self.preset_buttons[seconds] = button
+            self.preset_buttons[seconds] = button  # checked only while live at that span
         self.custom_button = _button(row, "Custom…", self.pick_range)
         row.addStretch(1)
         _button(row, "◀", lambda: self.pan(-0.5))
@@ -131,10 +129,9 @@ class TrendsScreen(Screen):
 
     # ----- what the engineer does -----
     def set_window(self, seconds: float) -> None:
-        """A preset: the last `seconds`, live (unless paused)."""
-        now = self._now()
-        self.span = TimeRange.last(float(seconds), now)
-        self.live = not self.paused
+        """A preset: the last `seconds`, live (a paused trend resumes: "the last hour")."""
+        self.span = TimeRange.last(float(seconds), self._now())
+        self.live, self.paused = True, False
         self._changed()
 
     @property

@@ -31,7 +31,7 @@ def build_window(data_dir: Path, *, warm_up_s: float = 60.0) -> SimpleNamespace:
     from hmi.ui.about import AboutInfo
     from hmi.ui.main_window import MainWindow
 
-    stack = recipe_stack.build(data_dir, alarms=True)
+    stack = recipe_stack.build(data_dir, alarms=True, history=True)
     stack.runtime.run_for(warm_up_s)
     window = MainWindow(
         stack.service,
@@ -41,6 +41,7 @@ def build_window(data_dir: Path, *, warm_up_s: float = 60.0) -> SimpleNamespace:
         recipes=stack.recipes,
         commissioning=CommissioningService(stack.service, stack.runtime.profile),
         about=AboutInfo(data_dir=data_dir, profile_name="Emulated line"),
+        history=stack.history,
     )
     window.timer.stop()
     stack.window = window

@@ -9,11 +9,14 @@ from types import SimpleNamespace
 from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import LineController
 from hmi.core.roles import Role
+from hmi.core.tags import TagKind, names
 from hmi.hardware import build_profile, load_profile
-from hmi.history import database_path
+from hmi.history import Historian, database_path, open_store
 from hmi.recipes.service import RecipeService
 from hmi.runtime import Runtime, SimClock
+from hmi.runtime.pen_sets import PenSetStore
 from hmi.runtime.service import LineService
+from hmi.runtime.trend_history import TrendHistory
 from hmi.security import Session, make_hasher, open_security
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,9 +29,12 @@ ACCOUNTS = (
 )
 
 
-def build(data_dir: Path, clock=None, *, alarms: bool = False) -> SimpleNamespace:
+def build(
+    data_dir: Path, clock=None, *, alarms: bool = False, history: bool = False
+) -> SimpleNamespace:
     """security, runtime, service (the panel's session) and recipes on `data_dir`'s store;
-    `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it."""
+    `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it;
+    `history`: with the historian at 10 Hz and the Trends screen's history (stack.history)."""
     kwargs = {"clock": clock} if clock is not None else {}
     security = open_security(data_dir, hasher=make_hasher(cheap=True), **kwargs)
     admin = Session("root@cli", Role.ADMINISTRATOR)
@@ -37,17 +43,34 @@ def build(data_dir: Path, clock=None, *, alarms: bool = False) -> SimpleNamespac
     cfg = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
     journal = AlarmJournal(database_path(data_dir)) if alarms else None
     engine = AlarmEngine(load_definitions(), journal.offer) if journal is not None else None
+    historian = trend_history = None
+    if history:
+        open_store(data_dir).close()  # creates and migrates the file
+        recorded = names(TagKind.MEASURED) + names(TagKind.SETPOINT) + names(TagKind.OUTPUT)
+        historian = Historian(database_path(data_dir), recorded, sample_period_s=0.1)
+        historian.start()
+        pen_sets = PenSetStore(data_dir / "pen_sets.json", historian.tags)
+        trend_history = TrendHistory(
+            historian, journal, security.audit, pen_sets, data_dir / "exports"
+        )
     runtime = Runtime(
         build_profile(cfg),
         LineController(),
         clock=SimClock(),
         recipe_name=cfg.startup.recipe_name,
         alarms=engine,
+        sinks=[historian] if historian is not None else [],
     )
     service = LineService(
         runtime, security, audit=security.audit, signatures=security, journal=journal
     )
     recipes = RecipeService(security, cfg.limits)
     return SimpleNamespace(
-        security=security, runtime=runtime, service=service, recipes=recipes, journal=journal
+        security=security,
+        runtime=runtime,
+        service=service,
+        recipes=recipes,
+        journal=journal,
+        historian=historian,
+        history=trend_history,
     )

@@ -1,4 +1,5 @@
-"""Trends: cheap-frame settings, data relative to now, window buttons, redraw throttling."""
+"""Trends, live from the ring buffer (no historian): cheap frames, clock time, presets,
+redraw throttling, one plot per unit."""
 
 import numpy as np
 
@@ -12,32 +13,51 @@ def trends_screen(window):
 
 def test_plot_items_are_set_for_cheap_frames(window):
     screen = trends_screen(window)
-    assert len(screen.plots) == 4
-    for item in screen.plots:
+    plots = screen.chart.plots
+    assert set(plots) == {"mg/cm²", "µm", "kg", "kN"}  # one y-axis per unit
+    for item in plots.values():
         assert item.ctrl.downsampleCheck.isChecked() and item.ctrl.autoDownsampleCheck.isChecked()
         assert item.ctrl.peakRadio.isChecked()
         assert item.ctrl.clipToViewCheck.isChecked()
-    for curve in screen.curves.values():
+    for curve in screen.chart.curves.values():
         assert curve.opts["pen"].width() <= 1
         assert curve.opts["antialias"] is False
 
 
-def test_curves_show_the_window_relative_to_now(window):
+def test_curves_are_on_clock_time_ending_now(window, runtime):
     screen = trends_screen(window)
-    x, y = screen.curves["gap_os_um"].getData()
-    assert x[-1] == 0.0 and x[0] >= -screen.window_s
+    snapshot = runtime.snapshot
+    curve = screen.chart.curves["gap_os_um"]
+    x, y = curve.xData, curve.yData  # the data given, before display downsampling
+    assert np.isclose(x[-1], snapshot.wall_time)  # the newest sample is "now" on the clock
+    assert x[0] >= snapshot.wall_time - screen.window_s - 1e-6
     assert np.isclose(y[-1], 100.0 + 999 * 0.001)
-    setpoint_pen = screen.curves["gap_os_sp_um"].opts["pen"]
-    assert setpoint_pen.style() != screen.curves["gap_os_um"].opts["pen"].style()
+    low, high = screen.chart.plots["µm"].viewRange()[0]
+    assert np.isclose(high, snapshot.wall_time) and np.isclose(high - low, 600.0)
 
 
-def test_window_buttons_set_the_time_span(window):
+def test_presets_set_the_span_and_say_which_is_on(window):
     screen = trends_screen(window)
-    screen.window_buttons[300].click()
-    assert screen.window_s == 300
-    low, high = screen.plots[-1].viewRange()[0]
-    assert (round(low), round(high)) == (-300, 0)
-    assert screen.window_buttons[300].isChecked() and not screen.window_buttons[60].isChecked()
+    screen.preset_buttons[3600.0].click()
+    assert screen.window_s == 3600.0 and screen.live
+    low, high = screen.chart.plots["kg"].viewRange()[0]
+    assert round(high - low) == 3600
+    assert screen.preset_buttons[3600.0].isChecked()
+    assert not screen.preset_buttons[600.0].isChecked()
+    assert "LIVE" in screen.state_label.text()
+
+
+def test_pause_holds_the_range_and_resume_follows_the_clock(window, runtime):
+    screen = trends_screen(window)
+    held = screen.span
+    screen.pause_button.click()
+    assert not screen.live and screen.pause_button.text() == "Resume"
+    assert not any(b.isChecked() for b in screen.preset_buttons.values())
+    runtime.snapshot = make_snapshot(5000)
+    window.refresh()
+    assert screen.span == held  # paused: the clock moves on, the range does not
+    screen.pause_button.click()
+    assert screen.live and np.isclose(screen.span.end, runtime.snapshot.wall_time)
 
 
 def test_redraws_no_more_often_than_a_pixel_of_time(window, runtime):
@@ -52,9 +72,13 @@ def test_redraws_no_more_often_than_a_pixel_of_time(window, runtime):
     assert screen.redraw_count == drawn + 1
 
 
-def test_a_steady_signal_is_not_zoomed_into_its_noise(window, runtime, trend):
+def test_a_steady_signal_is_not_zoomed_into_its_noise(window):
     screen = trends_screen(window)
     screen.redraw()
-    bank = screen.plots[2]  # bank mass is constant in the fixture's trend
-    low, high = bank.viewRange()[1]
+    low, high = screen.chart.plots["kg"].viewRange()[1]  # bank mass is constant here
     assert high - low >= 0.1 - 1e-9  # ten steps of its 2 decimals
+
+
+def test_without_a_historian_export_is_not_offered(window):
+    screen = trends_screen(window)
+    assert not screen.csv_button.isEnabled() and not screen.png_button.isEnabled()

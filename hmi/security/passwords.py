@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 from dataclasses import dataclass
 
@@ -22,11 +24,23 @@ class PolicyError(ValueError):
     """A user name or password does not meet the policy; the message says what is missing."""
 
 
-def make_hasher(cheap: bool = False) -> PasswordHasher:
-    """argon2id with RFC 9106's low-memory profile (64 MiB, 3 passes); `cheap` is for tests."""
-    return PasswordHasher.from_parameters(
-        profiles.CHEAPEST if cheap else profiles.RFC_9106_LOW_MEMORY
-    )
+def lanes_for(cpus: int | None) -> int:
+    """argon2 lanes (threads) for a machine with `cpus` cores: all but one, at least one.
+
+    RFC 9106's profile asks for 4 lanes; on a 2-core panel those take both cores for the
+    length of a login and the control loop misses deadlines. One core is left for it."""
+    return max(1, (cpus or 1) - 1)
+
+
+def make_hasher(cheap: bool = False, cpus: int | None = None) -> PasswordHasher:
+    """argon2id with RFC 9106's low-memory profile (64 MiB, 3 passes), its lanes sized to the
+    machine (`lanes_for`; `cpus` defaults to this one's); `cheap` is for tests. A stored
+    hash made with other parameters still verifies and is re-hashed at its next login."""
+    if cheap:
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    low = profiles.RFC_9106_LOW_MEMORY
+    lanes = lanes_for(os.cpu_count() if cpus is None else cpus)
+    return PasswordHasher.from_parameters(dataclasses.replace(low, parallelism=lanes))
 
 
 def verify_password(hasher: PasswordHasher, stored: str, password: str) -> bool:

@@ -23,6 +23,7 @@ from hmi.security.anchor import AuditAnchor, anchor_path
 from hmi.security.audit import AuditError, AuditRecord, AuditTrail, Verification
 from hmi.security.export import export_csv
 from hmi.security.guard import authorize
+from hmi.security.login_check import PendingLogin, Verdict
 from hmi.security.passwords import PasswordPolicy, make_hasher, verify_password
 from hmi.security.permissions import Action, permission
 from hmi.security.session import VIEWER, Session
@@ -151,15 +152,27 @@ class SecurityService:
     def login(self, name: str, password: str) -> Session:
         """Log `name` in at the panel (switching from whoever is logged in). Raises
         LoginFailed with one answer for every refusal; every attempt is audited. The password
-        is checked against a hash in every case, so no answer comes faster than another."""
-        now = self.clock()
+        is checked against a hash in every case, so no answer comes faster than another.
+        The panel runs the same three steps with `pending.check()` on a worker thread."""
+        pending = self.begin_login(name, password)
+        return self.finish_login(pending, pending.check())
+
+    def begin_login(self, name: str, password: str) -> PendingLogin:
+        """Step 1 (quick, reads the store): the account and the hash to check against."""
         self.settings = self.users.settings()
         user = self.users.get(name.strip())
+        stored = self._dummy() if user is None else user.password_hash
+        rehash = user is not None and self.hasher.check_needs_rehash(user.password_hash)
+        return PendingLogin(name.strip(), user, stored, password, self.hasher, rehash)
+
+    def finish_login(self, pending: PendingLogin, verdict: Verdict) -> Session:
+        """Step 3 (quick, writes the store and the audit): act on step 2's verdict."""
+        now = self.clock()
+        user = pending.user
         if user is None:
-            verify_password(self.hasher, self._dummy(), password)  # same time as a real check
             self._record_failure(UNKNOWN_USER, "session.login_failed", "unknown user")
             raise LoginFailed(WRONG)
-        right = verify_password(self.hasher, user.password_hash, password)
+        right = verdict.right
         if user.locked(now):
             self._record_failure(user.name, "session.login_failed", "locked")
             raise LoginFailed(WRONG)
@@ -173,8 +186,8 @@ class SecurityService:
             self._record_failure(user.name, "session.login_failed", "disabled")
             raise LoginFailed(WRONG)
         changes: dict[str, object] = {}
-        if self.hasher.check_needs_rehash(user.password_hash):
-            changes["password_hash"] = self.hasher.hash(password)
+        if verdict.new_hash is not None:  # hashed again with today's parameters
+            changes["password_hash"] = verdict.new_hash
         return self._start(user, previous=self._current, **changes)
 
     def _start(self, user: User, previous: Session, **changes: object) -> Session:

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hmi.ui.background import Background
 from hmi.ui.keyboard import OnScreenKeyboard
 from hmi.ui.keypad import error_text
 from hmi.ui.message_line import ErrorLine
 from hmi.ui.theme import set_active
 
+SlowStep = Callable[[object], object]  # the GUI-thread finish of a slow submit
 CHIPS_MAX = 10
 WIDTH = 700  # the keyboard's width plus margins  # quick-pick buttons (user names) shown at most
 
@@ -52,8 +54,12 @@ class TouchFormDialog(QDialog):
         chips: Sequence[str] = (),
         choices: Sequence[str] = (),
         choice: str = "",
+        slow: SlowStep | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`slow`: (work, finish) for a submit with a slow, CPU-only middle (argon2):
+        `submit(values)` returns a zero-argument `work` run on a worker thread, then
+        `finish(work's result)` on the GUI thread gives the result; either may raise."""
         super().__init__(parent)
         self.setObjectName("touchForm")
         self.setWindowTitle(title)
@@ -61,6 +67,9 @@ class TouchFormDialog(QDialog):
         self.keep_on_session_change = False  # the main window closes other dialogs on logout
         self.result_value: object = None
         self._submit = submit
+        self._slow = slow
+        self.checking = False  # a slow step is running: the buttons wait
+        self._worker = Background(self) if slow is not None else None
         layout = QVBoxLayout(self)
         # Always the size its content needs: grows when an error appears, never clips keys.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
@@ -137,6 +146,7 @@ class TouchFormDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.cancel_button = self._button("Cancel", "keypadAction", self.reject)
+        self._primary = primary
         self.ok_button = self._button(primary, "keypadAction", self.confirm)
         set_active(self.ok_button, True)
         buttons.addWidget(self.cancel_button)
@@ -195,12 +205,42 @@ class TouchFormDialog(QDialog):
         self.error.setText(message)
 
     def confirm(self) -> None:
+        if self.checking:
+            return  # a second tap while the password is being checked
         try:
-            self.result_value = self._submit(self.values())
+            result = self._submit(self.values())
         except Exception as exc:  # refused: say why, keep the dialog, clear secrets
-            self.show_error(error_text(exc))
-            for edit in self._secret:
-                edit.clear()
-            self.focus(self._secret[0] if self._secret else None)
+            self._refused(exc)
+            return
+        if self._slow is None or self._worker is None:
+            self.result_value = result
+            self.accept()
+            return
+        self._set_checking(True)
+        self._worker.run(result, self._finish, self._failed)  # type: ignore[arg-type]
+
+    def _finish(self, outcome: object) -> None:
+        self._set_checking(False)
+        try:
+            self.result_value = self._slow(outcome)  # type: ignore[misc]
+        except Exception as exc:
+            self._refused(exc)
             return
         self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_checking(False)
+        self._refused(exc)
+
+    def _set_checking(self, checking: bool) -> None:
+        self.checking = checking
+        self.ok_button.setEnabled(not checking)
+        self.cancel_button.setEnabled(not checking)
+        self.ok_button.setText("Checking…" if checking else self._primary)
+
+    def _refused(self, exc: BaseException) -> None:
+        """Say why, keep the dialog, clear the secrets."""
+        self.show_error(error_text(exc))
+        for edit in self._secret:
+            edit.clear()
+        self.focus(self._secret[0] if self._secret else None)

@@ -253,7 +253,7 @@ def test_locked_disabled_and_unknown_accounts_get_the_same_answer(security, peop
 
 def test_a_locked_account_is_checked_as_slowly_as_any_other(security, people, monkeypatch):
     calls = []
-    import hmi.security.service as service_module
+    import hmi.security.login_check as service_module  # where the argon2 check runs
 
     real = service_module.verify_password
     monkeypatch.setattr(service_module, "verify_password", lambda *a: calls.append(1) or real(*a))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from hmi.core.roles import Role
@@ -15,6 +17,7 @@ from hmi.security import (
     make_hasher,
     open_security,
 )
+from hmi.security.passwords import lanes_for
 from tests.security.fakes import ADMIN, PASSWORD
 
 
@@ -222,5 +225,22 @@ def test_old_hashes_are_upgraded_at_login(tmp_path, clock):
     strong = open_security(tmp_path, clock=clock)  # the production profile
     strong.login("chief", PASSWORD)
     new_hash = strong.users.get("chief").password_hash
-    assert new_hash != old_hash and new_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    lanes = lanes_for(os.cpu_count())  # sized to this machine, one core left for the loop
+    assert new_hash != old_hash and new_hash.startswith(f"$argon2id$v=19$m=65536,t=3,p={lanes}$")
     strong.close()
+
+
+def test_a_four_lane_hash_is_rehashed_to_leave_a_core_free_on_a_two_core_panel(tmp_path, clock):
+    from argon2 import PasswordHasher, profiles
+
+    four = open_security(tmp_path, clock=clock)
+    four.hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)  # p=4, as before
+    four.create_first_admin("chief", PASSWORD)
+    assert ",p=4$" in four.users.get("chief").password_hash
+    four.hasher = make_hasher(cpus=2)
+    four.login("chief", PASSWORD)  # the p=4 hash still verifies ...
+    assert ",p=1$" in four.users.get("chief").password_hash  # ... and is stored with one lane
+    four.logout()
+    four.login("chief", PASSWORD)
+    four.close()
+    assert lanes_for(1) == 1 and lanes_for(2) == 1 and lanes_for(8) == 7 and lanes_for(None) == 1

@@ -66,6 +66,7 @@ def log_in(qtbot, panel, name: str, password: str = PASSWORD):
     tap(qtbot, dialog, "user", name)
     tap(qtbot, dialog, "password", password)
     qtbot.mouseClick(dialog.ok_button, LEFT)
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=5000)  # argon2 on a worker thread
     panel.window.refresh()
     return dialog
 
@@ -147,6 +148,7 @@ def test_quick_switch_by_tapping_a_name(qtbot, panel):
     for char in PASSWORD:  # the password field has the keyboard now
         qtbot.mouseClick(dialog.keyboard.key_for(char), LEFT)
     qtbot.mouseClick(dialog.keyboard.enter_key, LEFT)
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=5000)
     panel.window.refresh()
     assert panel.window.header.user.value.text() == "eve · Engineer"
     actions = [(r.user, r.action) for r in panel.security.audit.records()[-3:]]
@@ -306,3 +308,36 @@ def test_security_screens_at_panel_size(qtbot, panel, tmp_path):
         panel.window.show_screen(name)
         image = panel.window.grab()
         assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_the_password_is_checked_off_the_gui_thread(qtbot, panel, monkeypatch):
+    import threading
+
+    from hmi.security.login_check import PendingLogin
+
+    threads, release = [], threading.Event()
+    real = PendingLogin.check
+
+    def slow_check(self):
+        threads.append(threading.current_thread())
+        release.wait(5.0)  # argon2 taking its time
+        return real(self)
+
+    monkeypatch.setattr(PendingLogin, "check", slow_check)
+    qtbot.mouseClick(panel.window.header.login_button, LEFT)
+    dialog = panel.window.active_login
+    tap(qtbot, dialog, "user", "eve")
+    tap(qtbot, dialog, "password", PASSWORD)
+    qtbot.mouseClick(dialog.ok_button, LEFT)
+    qtbot.waitUntil(lambda: len(threads) == 1, timeout=2000)
+    assert threads[0] is not threading.main_thread()
+    # the GUI thread is free meanwhile: the dialog says it is checking and takes no 2nd tap
+    assert dialog.checking and dialog.ok_button.text() == "Checking…"
+    assert not dialog.ok_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    panel.window.refresh()
+    assert panel.security.current.role is Role.VIEWER
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=5000)
+    panel.window.refresh()
+    assert panel.window.header.user.value.text() == "eve · Engineer"
+    assert len(threads) == 1

@@ -1,5 +1,6 @@
 """`make bench`: control-loop timing at 100 Hz with the GUI idle and with trends animating,
-and the alarm flood (1,000 alarms in one second: journaled, counted, shown; see alarm_flood).
+the alarm flood (1,000 alarms in one second: journaled, counted, shown; see alarm_flood), the
+historian (10 Hz ingest, trend queries on 30 days of history, size per day; see historian).
 
 Each case builds the full stack (emulated profile, controller, historian) on the real clock,
 runs it for --seconds, and records every tick's lateness (how long after its absolute deadline
@@ -21,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 
-from benchmarks import alarm_flood, sim_speed  # noqa: E402
+from benchmarks import alarm_flood, historian, sim_speed  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
 
 CASES: dict[str, tuple[str, float] | None] = {
@@ -124,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-alarm-flood", action="store_true", help="skip the alarm flood measurement"
     )
+    parser.add_argument(
+        "--no-historian", action="store_true", help="skip the historian ingest/query/size figures"
+    )
     parser.add_argument("--out", default="bench-results/bench.json")
     args = parser.parse_args(argv)
     rows = []
@@ -136,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
             print("alarm flood: 1000 alarms in 1 s ...", file=sys.stderr, flush=True)
             (Path(tmp) / "alarms").mkdir()
             flood = alarm_flood.measure(Path(tmp) / "alarms")
+        history = None
+        if not args.no_historian:
+            history = historian.measure(Path(tmp) / "historian")
     result = {
         "machine": {
             "platform": platform.platform(),
@@ -146,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if flood is not None:
         result["alarms"] = flood
+    if history is not None:
+        result["historian"] = history
     if args.sim_seconds > 0:
         print(f"simulating {args.sim_seconds:g} s ...", file=sys.stderr, flush=True)
         result["simulation"] = sim_speed.measure(args.sim_seconds)
@@ -157,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         print(sim_speed.table(result["simulation"]))
     if flood is not None:
         print(alarm_flood.table(flood))
+    if history is not None:
+        print(historian.table(history))
     print(f"\nJSON: {out}")
     return 0
 

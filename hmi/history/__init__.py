@@ -4,7 +4,6 @@ Qt-free; imports only the standard library, numpy and `hmi.core`.
 """
 
 from hmi.history.historian import Historian
-from hmi.history.tiers import Retention
 from hmi.history.store import (
     DB_FILENAME,
     MIGRATIONS,
@@ -15,6 +14,7 @@ from hmi.history.store import (
     open_store,
     schema_version,
 )
+from hmi.history.tiers import Retention
 
 __all__ = [
     "DB_FILENAME",

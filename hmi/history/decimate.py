@@ -40,12 +40,16 @@ def envelope(
         return times, lows
     groups = min(n, max_points // 2)
     starts = np.unique(np.linspace(0, n, groups + 1).astype(np.int64)[:-1])
-    group_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    sizes = np.diff(np.append(starts, n))
+    # rows of each group as a matrix (equal-count groups differ by one row at most); the
+    # short ones padded with their own first row, which changes neither min nor max
+    offsets = np.arange(int(sizes.max()))
+    rows = np.where(offsets < sizes[:, None], starts[:, None] + offsets, starts[:, None])
     low_key = np.where(np.isfinite(lows), lows, np.inf)
     high_key = np.where(np.isfinite(highs), -highs, np.inf)
-    # first row of each group after sorting by (group, key): the group's argmin / argmax
-    at_low = np.lexsort((low_key, group_of))[starts]
-    at_high = np.lexsort((high_key, group_of))[starts]
+    picked = np.arange(len(starts))
+    at_low = rows[picked, np.argmin(low_key[rows], axis=1)]
+    at_high = rows[picked, np.argmin(high_key[rows], axis=1)]
     finite = np.isfinite(low_key[at_low]) & np.isfinite(high_key[at_high])
     first = np.minimum(at_low, at_high)
     second = np.maximum(at_low, at_high)

@@ -37,7 +37,7 @@ from hmi.core.process import Quality
 from hmi.history import store
 from hmi.history.columns import Row, add_missing_columns, checked_tags, stored
 from hmi.history.prune import PruneResult, prune
-from hmi.history.query import Series, finest_tier, read_series, read_table
+from hmi.history.query import Series, choose_tier, finest_tier, read_series, read_table
 from hmi.history.tier_writer import TierWriter
 from hmi.history.tiers import ROLLUPS, Retention
 
@@ -252,6 +252,15 @@ class Historian:
         with self._read_lock:
             _, times, values = read_table(self._read_conn, list(tags), since_wall, until_wall)
         return times, values
+
+    def query_tier(
+        self, since_wall: float, until_wall: float, max_points: int = 2000
+    ) -> str | None:
+        """Which tier `query` reads for this range and width: "raw", "1s", "1min", or None
+        when nothing is recorded (a chart may say "1 min min/max")."""
+        with self._read_lock:
+            tier = choose_tier(self._read_conn, since_wall, until_wall, max_points // 2)
+        return None if tier is None else tier.name
 
     def table_tier(self, since_wall: float) -> str | None:
         """Which tier `query_table` reads for a range starting at `since_wall`: "raw", "1s",

@@ -3,7 +3,7 @@
 The Trends screen and the faceplates' small trends are this widget. Frames stay cheap because
 Qt paints holding the GIL the control loop needs: pen width 1, no antialiasing, peak
 downsampling and clip-to-view, curve items made once and fed with setData, a GridItem (the
-axes' alpha grid costs ~10 ms a plot and frame).
+axes' alpha grid costs ~10 ms a plot and frame; see chart_grid for pyqtgraph's GridItem).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from hmi.core.tags import TAGS
 from hmi.runtime.trend_history import Marker
 from hmi.runtime.trend_range import TimeRange, axes_of
 from hmi.ui import theme
+from hmi.ui.chart_grid import TickGrid
 
 AXIS_WIDTH = 64
 MARKER_PX = 18  # a symbol a finger can hit
@@ -66,6 +67,8 @@ class TrendChart(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}  # unit -> plot
         self.curves: dict[str, pg.PlotDataItem] = {}  # pen -> curve
         self.cursor_lines: list[pg.InfiniteLine] = []
+        self.grids: list[TickGrid] = []
+        self._grid_pending = False
         self.cursor_time: float | None = None
         self.markers: list[Marker] = []
         self._marker_plot: pg.PlotItem | None = None
@@ -80,7 +83,7 @@ class TrendChart(QWidget):
         self.view.setBackground(theme.PLOT_BG)
         self.view.setAntialiasing(False)
         self.view.ci.setContentsMargins(0, 4, 8, 0)
-        self.view.ci.setSpacing(2)
+        self.view.ci.setSpacing(8)  # room between plots: no separating axis line
         self.view.scene().sigMouseClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,6 +96,8 @@ class TrendChart(QWidget):
         self.plots.clear()
         self.curves.clear()
         self.cursor_lines.clear()
+        self.grids.clear()
+        self._time_axis: pg.PlotItem | None = None
         self._band = None
         self._marker_plot = None
         self._marker_items = []
@@ -123,14 +128,17 @@ class TrendChart(QWidget):
         self.set_markers(self.markers)
 
     def _add_plot(self, row: int, unit: str | None, last: bool = False) -> pg.PlotItem:
-        axis = pg.DateAxisItem(orientation="bottom")
-        plot: pg.PlotItem = self.view.addPlot(row=row, col=0, axisItems={"bottom": axis})
+        # Only the bottom plot has a clock-time axis: each DateAxisItem computes its ticks in
+        # Python every frame (py-spy), and the others would show no labels anyway.
+        axes = {"bottom": pg.DateAxisItem(orientation="bottom")} if last else {}
+        plot: pg.PlotItem = self.view.addPlot(row=row, col=0, axisItems=axes)
         plot.setDownsampling(auto=True, mode="peak")
         plot.setClipToView(True)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=not self.compact, y=False)
-        plot.addItem(pg.GridItem(pen=pg.mkPen(theme.GRID, width=1), textPen=None))
+        self.grids.append(TickGrid(plot, theme.GRID_LINE, horizontal=unit is not None))
+        plot.vb.sigRangeChanged.connect(self._grid_due)
         plot.disableAutoRange(axis="x")
         plot.enableAutoRange(axis="y")
         plot.setAutoVisible(y=True)
@@ -141,8 +149,9 @@ class TrendChart(QWidget):
             item.setStyle(tickFont=self._font)
         plot.getAxis("left").setWidth(AXIS_WIDTH)
         if not last:
-            plot.getAxis("bottom").setStyle(showValues=False)
-            plot.getAxis("bottom").setHeight(6)
+            plot.hideAxis("bottom")
+        else:
+            self._time_axis = plot
         first = self._first_plot()
         if first is not None:
             plot.setXLink(first)
@@ -164,6 +173,21 @@ class TrendChart(QWidget):
         if self._marker_plot is not None:
             return self._marker_plot
         return next(iter(self.plots.values()), None)
+
+    def _grid_due(self, *_args) -> None:
+        """A range moved (perhaps inside a paint, by autorange): redo the grid lines after it,
+        once for however many plots moved. The timer dies with the chart."""
+        if not self._grid_pending:
+            self._grid_pending = True
+            QTimer.singleShot(0, self, self._update_grids)
+
+    def _update_grids(self) -> None:
+        self._grid_pending = False
+        if not self.grids:
+            return
+        times = self.grids[-1].values_of(self._time_axis, "bottom")  # once for every plot
+        for grid in self.grids:
+            grid.update(times)
 
     # ----- data -----
     def set_series(self, series: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:

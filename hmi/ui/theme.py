@@ -48,6 +48,7 @@ PRIORITY_LABELS: Final = {1: "Critical", 2: "High", 3: "Medium", 4: "Low"}
 # Trend curves: process values solid, setpoints dashed; dark grey, dark blue, black.
 PLOT_BG: Final = "#eceded"
 GRID: Final = "#9ea2a6"
+GRID_LINE: Final = "#c4c7ca"  # the trend chart's grid: opaque and light (alpha costs paint time)
 CURVE_A: Final = "#1b1d1f"
 CURVE_B: Final = "#1f4e9a"
 CURVE_C: Final = "#6b6f73"

@@ -12,7 +12,7 @@ import math
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -76,6 +76,11 @@ class TrendsScreen(Screen):
         self._drawn_end = -math.inf
         self._dirty = True
         self.reader = Background(self)
+        # A drag or a run of taps on ◀ ▶ + − reads the historian once the finger pauses.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(int(DRAG_SETTLE_S * 1000))
+        self._settle.timeout.connect(self._read_history)
         self.exporter = Background(self, keep_all=True)
 
         layout = QVBoxLayout(self)
@@ -240,7 +245,7 @@ class TrendsScreen(Screen):
         self.live, self.paused = False, True
         self.span = span
         self._sync_buttons()
-        self._read_history()
+        self._settle.start()
 
     def _changed(self) -> None:
         self._dirty = True
@@ -248,7 +253,7 @@ class TrendsScreen(Screen):
         self.chart.set_range(self.span)
         self._sync_buttons()
         if not self.live:
-            self._read_history()
+            self._settle.start()
         else:
             self.redraw()
 

@@ -29,7 +29,8 @@ def panel(qtbot, tmp_path):
 
 
 def read(qtbot, screen):
-    qtbot.waitUntil(lambda: screen.reader.busy == 0, timeout=5000)
+    """Wait for the history read: it starts once the range has settled, then runs off-thread."""
+    qtbot.waitUntil(lambda: not screen._settle.isActive() and screen.reader.busy == 0, timeout=5000)
 
 
 def test_pick_pens_go_to_history_zoom_and_read_the_cursor(qtbot, panel):
@@ -125,3 +126,16 @@ def test_a_saved_pen_set_comes_back_for_its_user(qtbot, panel):
     picker.load_set("refill")
     picker.ok_button.click()
     assert screen.pens == ("bank_mass_kg", "areal_mass_mg_cm2")
+
+
+def test_a_run_of_taps_reads_the_historian_once(qtbot, panel):
+    screen = panel.window.screens["Trends"]
+    screen.pause_button.click()
+    read(qtbot, screen)
+    before = screen.reader._generation
+    for _ in range(4):
+        screen.pan(-0.25)  # four taps on ◀ in quick succession
+    assert screen.reader._generation == before  # nothing read while the finger is busy
+    read(qtbot, screen)
+    assert screen.reader._generation == before + 1
+    assert math.isclose(screen.span.span_s, 600.0, rel_tol=1e-6)

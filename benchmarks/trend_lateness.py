@@ -1,0 +1,232 @@
+"""Tick lateness while an operator works the panel: the Trends screen animating 8 pens live,
+browsing 8 h of history, a login, a CSV export (issue 15, goal p99 <= 2 ms, 0 overruns).
+
+Each case builds the full stack on the real clock (emulated line, default controller,
+historian at 10 Hz) on a store pre-filled with 8 h of synthetic history ending now, shows the
+window at 1280x800 (offscreen), warms up 2 s, then measures over a window of exactly
+`--seconds` of ticks while a QTimer repeats the operator's action. Cases run in turn, `--runs`
+times round-robin (so a noisy minute hits every case), and the table gives medians.
+
+Cases:
+- gui_idle: Overview refreshing (the baseline of this run).
+- trends_8_pens_live: Trends, 8 pens, live 10 min (ring buffer) redrawn at the UI rate.
+- trends_history_8h: Trends on the last 8 h, panned by a tenth every 0.5 s (each pan is a
+  background historian read of 8 pens at the chart's width).
+- login_worker: a login through the login dialog every 2 s (argon2 on a worker thread).
+- login_gui_thread: the same login called on the GUI thread (how it was before), to compare.
+- csv_export: Trends on the last 8 h, a CSV export of 8 pens every 3 s (worker thread).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+
+from benchmarks import historian as history_bench  # noqa: E402
+from benchmarks.run import prefill_trend  # noqa: E402
+from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
+from hmi.history import database_path, open_store  # noqa: E402
+from hmi.runtime.trend_range import TimeRange  # noqa: E402
+
+PENS = (
+    "areal_mass_mg_cm2",
+    "areal_mass_target_mg_cm2",
+    "gap_os_um",
+    "gap_ds_um",
+    "bank_mass_kg",
+    "roll_force_os_kn",
+    "roll_force_ds_kn",
+    "line_speed_m_min",
+)
+CASES = (
+    "gui_idle",
+    "trends_8_pens_live",
+    "trends_history_8h",
+    "login_worker",
+    "login_gui_thread",
+    "csv_export",
+)
+PASSWORD = "panel-login-7"
+EIGHT_H = 8 * 3600.0
+
+
+def prefill_history(data_dir: Path) -> float:
+    """8 h of synthetic history ending now in `data_dir`'s store; returns the fill time, s."""
+    open_store(data_dir).close()
+    history_bench.NOW_WALL = float(int(time.time() // 60) * 60)  # the fill ends now
+    started = time.perf_counter()
+    history_bench.fill(database_path(data_dir), EIGHT_H / 86400.0)
+    return time.perf_counter() - started
+
+
+def _action(case: str, stack, window, screen):
+    """The operator's repeated action for `case` and its period in ms (None: nothing)."""
+    if case == "trends_history_8h":
+        steps = iter(range(10**9))
+        return (lambda: screen.pan(-0.1 if next(steps) % 2 == 0 else 0.1)), 500
+    if case == "csv_export":
+        return (lambda: screen.export_csv() if screen.csv_button.isEnabled() else None), 3000
+    if case == "login_gui_thread":
+        return (lambda: stack.security.login("bench", PASSWORD)), 2000
+    if case == "login_worker":
+        from hmi.ui.login import login_dialog
+
+        dialog = login_dialog(stack.security, window)  # opened once: the tap on OK is timed
+
+        def log_in() -> None:
+            if dialog.checking:
+                return
+            dialog.fields["user"].setText("bench")
+            dialog.fields["password"].setText(PASSWORD)
+            dialog.confirm()  # returns at once; the check runs on a worker thread
+
+        return log_in, 2000
+    return None, 0
+
+
+def run_case(case: str, seconds: float, data_dir: Path) -> dict:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hmi.ui.main_window import MainWindow
+    from hmi.ui.theme import apply_theme
+
+    stack = build_stack(DEFAULT_PROFILE, data_dir)
+    stack.security.create_first_admin("bench", PASSWORD)  # an empty store: the first user
+    stack.security.logout()
+    runtime = stack.runtime
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    window = MainWindow(
+        stack.service, runtime.trend, security=stack.security, history=stack.history
+    )
+    window.resize(1280, 800)
+    screen = None
+    try:
+        prefill_trend(stack)
+        if case in ("trends_8_pens_live", "trends_history_8h", "csv_export"):
+            window.show_screen("Trends")
+            screen = window.current_screen()
+            screen.set_pens(PENS)
+            if case == "trends_8_pens_live":
+                screen.set_window(600)
+            else:
+                now = time.time()
+                screen.set_range(TimeRange(now - EIGHT_H, now))
+        window.show()
+        runtime.start()
+        action, period_ms = _action(case, stack, window, screen)
+        n = int(seconds / runtime.period_s)
+        state: dict = {}
+
+        def begin() -> None:
+            state["ticks0"] = runtime._ticks
+            state["overruns0"] = runtime.latest().timing.overruns
+            runtime._lateness = np.zeros(n)  # exactly the measured window
+            if action is not None:
+                timer = QTimer(window)
+                timer.timeout.connect(action)
+                timer.start(period_ms)
+                state["timer"] = timer
+                state["actions"] = 0
+                timer.timeout.connect(lambda: state.__setitem__("actions", state["actions"] + 1))
+
+        def check() -> None:
+            if "ticks0" in state and runtime._ticks - state["ticks0"] >= n + 2:
+                app.quit()
+
+        QTimer.singleShot(2000, begin)  # warm-up: first frames, first reads
+        poll = QTimer(window)
+        poll.timeout.connect(check)
+        poll.start(50)
+        app.exec()
+        poll.stop()
+        if "timer" in state:
+            state["timer"].stop()
+        runtime._update_percentiles()
+        t = runtime.latest().timing
+        return {
+            "case": case,
+            "seconds": seconds,
+            "ticks": n,
+            "overruns": t.overruns - state["overruns0"],
+            "lateness_p50_ms": round(t.lateness_p50_ms, 3),
+            "lateness_p99_ms": round(t.lateness_p99_ms, 3),
+            "lateness_max_ms": round(t.lateness_max_ms, 3),
+            "actions": state.get("actions", 0),
+        }
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        stack.close()
+
+
+def medians(rows: list[dict]) -> list[dict]:
+    found = []
+    for case in dict.fromkeys(r["case"] for r in rows):
+        mine = [r for r in rows if r["case"] == case]
+        found.append(
+            {
+                "case": case,
+                "runs": len(mine),
+                "p99_ms_median": round(statistics.median(r["lateness_p99_ms"] for r in mine), 3),
+                "p99_ms_runs": [r["lateness_p99_ms"] for r in mine],
+                "max_ms_median": round(statistics.median(r["lateness_max_ms"] for r in mine), 3),
+                "overruns_median": statistics.median(r["overruns"] for r in mine),
+                "overruns_runs": [r["overruns"] for r in mine],
+            }
+        )
+    return found
+
+
+def table(summary: list[dict]) -> str:
+    head = f"{'case':<20}{'p99 ms (median)':>17}{'max ms':>9}{'overruns':>10}  p99 per run"
+    lines = [head, "-" * len(head)]
+    for r in summary:
+        runs = " ".join(f"{v:.2f}" for v in r["p99_ms_runs"])
+        lines.append(
+            f"{r['case']:<20}{r['p99_ms_median']:>17.3f}{r['max_ms_median']:>9.2f}"
+            f"{r['overruns_median']:>10}  {runs}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench-trends", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured, per case")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--out", default="bench-results/trend_lateness.json")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="hmi-bench-trends-") as tmp:
+        for run in range(args.runs):
+            for case in args.cases:
+                data_dir = Path(tmp) / f"{case}-{run}"
+                fill_s = prefill_history(data_dir)
+                print(
+                    f"run {run + 1}: {case} ({fill_s:.0f} s fill) ...", file=sys.stderr, flush=True
+                )
+                rows.append(run_case(case, args.seconds, data_dir))
+    summary = medians(rows)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"cpus": os.cpu_count(), "summary": summary, "runs": rows}, indent=2))
+    print(table(summary))
+    print(f"\nJSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

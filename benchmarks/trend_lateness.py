@@ -15,6 +15,9 @@ Cases:
 - login_worker: a login through the login dialog every 2 s (argon2 on a worker thread).
 - login_gui_thread: the same login called on the GUI thread (how it was before), to compare.
 - csv_export: Trends on the last 8 h, a CSV export of 8 pens every 3 s (worker thread).
+- child_trends_8_pens_live: trends_8_pens_live with the runtime in a child process
+  (hmi.runtime.child: its own GIL); lateness measured in the child, the GUI in this process
+  drawing the ring filled from the child's frames.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,6 +39,7 @@ import numpy as np  # noqa: E402
 from benchmarks import historian as history_bench  # noqa: E402
 from benchmarks.run import prefill_trend  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
+from hmi.core.roles import Role  # noqa: E402
 from hmi.history import database_path, open_store  # noqa: E402
 from hmi.runtime.trend_range import TimeRange  # noqa: E402
 
@@ -55,6 +60,7 @@ CASES = (
     "login_worker",
     "login_gui_thread",
     "csv_export",
+    "child_trends_8_pens_live",
 )
 PASSWORD = "panel-login-7"
 EIGHT_H = 8 * 3600.0
@@ -94,7 +100,64 @@ def _action(case: str, stack, window, screen):
     return None, 0
 
 
+def child_stack(data_dir: str):
+    """Built in the child process (picklable: module level)."""
+    return build_stack(DEFAULT_PROFILE, Path(data_dir))
+
+
+def run_child_case(case: str, seconds: float, data_dir: Path) -> dict:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hmi.core.tags import TAGS
+    from hmi.runtime.child import ChildRuntime
+    from hmi.runtime.service import LineService
+    from hmi.security import Session
+    from hmi.ui.main_window import MainWindow
+    from hmi.ui.theme import apply_theme
+
+    runtime = ChildRuntime(partial(child_stack, str(data_dir)), tuple(TAGS))
+    runtime.start()
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    service = LineService(runtime, Session("bench", Role.ENGINEER))
+    window = MainWindow(service, runtime.trend)
+    window.resize(1280, 800)
+    try:
+        window.show_screen("Trends")
+        screen = window.current_screen()
+        screen.set_pens(PENS)
+        screen.set_window(600)
+        window.show()
+        n = int(seconds / 0.01)
+        state: dict = {}
+
+        def begin() -> None:
+            runtime.measure(n)
+
+        def check() -> None:
+            found = runtime.measured()
+            if found is not None:
+                state["found"] = found
+                app.quit()
+
+        QTimer.singleShot(4000, begin)  # the child starts its interpreter and the line first
+        poll = QTimer(window)
+        poll.timeout.connect(check)
+        poll.start(50)
+        app.exec()
+        poll.stop()
+        return {"case": case, "seconds": seconds, **state["found"], "actions": 0}
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        runtime.stop()
+
+
 def run_case(case: str, seconds: float, data_dir: Path) -> dict:
+    if case.startswith("child_"):
+        return run_child_case(case, seconds, data_dir)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -24,7 +26,7 @@ from hmi.ui.message_line import ErrorLine
 from hmi.ui.touchform import Field, TouchFormDialog
 from hmi.ui.widgets import dialog_button
 
-COLUMNS = 3
+WIDE_PX = 1200  # three columns of pens from this window width, else two
 OTHER = "Controller and other values"
 
 
@@ -75,6 +77,15 @@ class PenPickerDialog(QDialog):
         self.set_row.setSpacing(6)
         layout.addLayout(self.set_row)
 
+        window_width = parent.window().width() if parent is not None else 1024
+        columns = 3 if window_width >= WIDE_PX else 2
+        # each button gets a fixed share of the width; a longer caption is elided, not the
+        # column pushed past the edge (the whole caption is the button's accessible name)
+        button_px = int((window_width * 0.94 - 70) / columns) - 8
+        font = QFont()
+        font.setPixelSize(15)  # the #penChoice style: the stylesheet is applied later
+        font.setBold(True)
+        metrics, room = QFontMetrics(font), button_px - 24
         body = QWidget()
         grid = QVBoxLayout(body)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -85,15 +96,21 @@ class PenPickerDialog(QDialog):
             cells = QGridLayout()
             cells.setSpacing(6)
             for index, name in enumerate(names):
-                button = QPushButton(self._caption(name))
-                button.setObjectName("choice")
+                caption = self._caption(name, title_text)
+                button = QPushButton(caption)
+                button.setObjectName("penChoice")
+                button.setAccessibleName(caption)
+                button.setFixedWidth(button_px)
+                button.setText(metrics.elidedText(caption, Qt.TextElideMode.ElideRight, room))
                 button.setCheckable(True)
                 button.setMinimumHeight(48)
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.setToolTip(name)
                 button.clicked.connect(lambda _c=False, n=name: self.toggle(n))
-                cells.addWidget(button, index // COLUMNS, index % COLUMNS)
+                cells.addWidget(button, index // columns, index % columns)
                 self.buttons[name] = button
+            for column in range(columns):
+                cells.setColumnStretch(column, 1)
             grid.addLayout(cells)
         scroll = QScrollArea()
         scroll.setWidget(body)
@@ -117,11 +134,21 @@ class PenPickerDialog(QDialog):
         layout.addLayout(buttons)
         self._fill_sets()
         self._sync()
+        if parent is not None:  # most of the panel: three columns a finger can hit
+            size = parent.window().size()
+            self.resize(int(size.width() * 0.94), int(size.height() * 0.9))
 
     @staticmethod
-    def _caption(name: str) -> str:
+    def _caption(name: str, section: str) -> str:
+        """Short enough for a third of the panel: the section's own qualifier ("active
+        material" under "Feeder, active material") and parentheses dropped, the unit kept."""
         t = TAGS[name]
-        return f"{t.description} ({t.unit})" if t.unit else t.description
+        text = t.description
+        qualifier = section.split(", ", 1)[1] if ", " in section else ""
+        if qualifier:
+            text = text.replace(f", {qualifier}", "")
+        text = re.sub(r"\s*\([^)]*\)", "", text)
+        return f"{text} ({t.unit})" if t.unit else text
 
     def toggle(self, name: str) -> None:
         if name in self.chosen:

@@ -179,6 +179,7 @@ QPushButton:checked, QPushButton[active="true"] {{
 #keyboardKey {{ font-size: 20px; padding: 2px; }}
 #keyboardAction {{ font-size: 17px; padding: 2px; }}
 #chip, #choice {{ font-size: 16px; min-height: 44px; padding: 2px 14px; }}
+#penChoice {{ font-size: 15px; min-height: 44px; padding: 2px 6px; }}
 
 #auditStatus {{ font-size: 14px; color: {TEXT_MUTED}; padding: 2px 4px; }}
 #auditStatus[state="deviation"] {{ background: {DEVIATION}; color: {DEVIATION_TEXT}; }}

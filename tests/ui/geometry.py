@@ -130,8 +130,10 @@ def problems(root: QWidget, *, allow_scroll: bool = False) -> list[str]:
                     issue = "scroll bar shown: the content does not fit"
             if issue:
                 found.append(f"{name_of(widget)}: {issue}")
-        if _in_scroll_viewport(widget) or isinstance(widget, QAbstractScrollArea):
-            continue  # scrolling content, or a scroll area's own frame parts
+        parent = widget.parentWidget()
+        is_viewport = isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
+        if _in_scroll_viewport(widget) or is_viewport or isinstance(widget, QAbstractScrollArea):
+            continue  # scrolling content (taller than its viewport), or a scroll area's parts
         inside = QRect(0, 0, widget.width(), widget.height())
         for child in children:
             if not inside.adjusted(-SLACK_PX, -SLACK_PX, SLACK_PX, SLACK_PX).contains(

@@ -122,3 +122,8 @@ def every_dialog(app, stack: SimpleNamespace) -> Iterator[tuple[str, object]]:
     for name, form in forms:
         form.open()
         yield from shown(name, form)
+    window.show_screen("Trends")
+    settle(app, window)
+    trends = window.screens["Trends"]
+    yield from shown("pens", trends.pick_pens())
+    yield from shown("time range", trends.pick_range())

@@ -139,3 +139,41 @@ def test_a_run_of_taps_reads_the_historian_once(qtbot, panel):
     read(qtbot, screen)
     assert screen.reader._generation == before + 1
     assert math.isclose(screen.span.span_s, 600.0, rel_tol=1e-6)
+
+
+def test_alarms_raised_and_recipe_loads_are_markers(qtbot, panel):
+    from hmi.recipes.model import Recipe
+    from hmi.recipes.service import signature_target
+    from hmi.security import Action
+    from tests.ui.panel_stack import PASSWORD
+
+    security = panel.security
+    version = panel.recipes.save(
+        security.current,
+        Recipe(name="NMC 25", areal_mass_target_mg_cm2=25.0, line_speed_m_min=45.0),
+        "trial",
+    )
+    log_in(panel, "sam")
+    signature = security.sign(
+        security.current,
+        Action.RECIPE_APPROVE,
+        PASSWORD,
+        "trial passed",
+        target=signature_target(version),
+    )
+    panel.recipes.approve(security.current, version.name, version.version, signature)
+    panel.service.load_recipe(panel.recipes, "NMC 25", version.version)
+    panel.service.inject_fault("gauge_fault", reason="test", mode="nan", duration_s=30)
+    panel.runtime.run_for(10.0)
+    panel.journal.sync()
+    screen = panel.window.screens["Trends"]
+    end = panel.runtime.latest().wall_time
+    screen.set_range(TimeRange(end - 60.0, end))
+    read(qtbot, screen)
+    kinds = {m.kind for m in screen.markers}
+    assert {"alarm", "recipe", "setpoint"} <= kinds
+    recipe = next(m for m in screen.markers if m.kind == "recipe")
+    assert recipe.text == f"Recipe loaded: {version.ref} by sam"
+    alarm = next(m for m in screen.markers if m.kind == "alarm")
+    assert alarm.text.startswith("Alarm raised: ") and end - 60.0 <= alarm.wall_time <= end
+    assert len(screen.chart._marker_items) == 3  # a symbol per kind on the events row

@@ -84,8 +84,7 @@ bench-sim-memory: $(STAMP_TEST)
 
 screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.panel_screenshots --readme
-	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \
-		--self-test --screen Trends --self-test-seconds 20 --screenshot docs/screenshot-trends.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.trend_screenshots --readme
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.recipe_screenshots --readme
 
 clean:

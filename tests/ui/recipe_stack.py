@@ -3,6 +3,7 @@ account per role (password PASSWORD): what the Recipes UI test and its screensho
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,11 +31,21 @@ ACCOUNTS = (
 
 
 def build(
-    data_dir: Path, clock=None, *, alarms: bool = False, history: bool = False
+    data_dir: Path,
+    clock=None,
+    *,
+    alarms: bool = False,
+    history: bool = False,
+    line_clock: bool = False,
 ) -> SimpleNamespace:
     """security, runtime, service (the panel's session) and recipes on `data_dir`'s store;
     `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it;
-    `history`: with the historian at 10 Hz and the Trends screen's history (stack.history)."""
+    `history`: with the historian at 10 Hz and the Trends screen's history (stack.history);
+    `line_clock`: the audit's clock is the line's (simulated) wall clock, so audit records and
+    samples share one timeline, as they do on the real clock."""
+    line: list = []
+    if line_clock:
+        clock = lambda: line[0]._wall_t0 + line[0].clock.now() if line else time.time()  # noqa: E731
     kwargs = {"clock": clock} if clock is not None else {}
     security = open_security(data_dir, hasher=make_hasher(cheap=True), **kwargs)
     admin = Session("root@cli", Role.ADMINISTRATOR)
@@ -61,6 +72,7 @@ def build(
         alarms=engine,
         sinks=[historian] if historian is not None else [],
     )
+    line.append(runtime)
     service = LineService(
         runtime, security, audit=security.audit, signatures=security, journal=journal
     )

@@ -14,7 +14,7 @@ from tests.ui.panel_stack import build_window, log_in
 
 @pytest.fixture
 def panel(qtbot, tmp_path):
-    stack = build_window(tmp_path / "data", warm_up_s=20.0)
+    stack = build_window(tmp_path / "data", warm_up_s=20.0, line_clock=True)
     qtbot.addWidget(stack.window)
     stack.window.resize(1280, 800)
     stack.window.show()

@@ -144,7 +144,9 @@ def build_stack(
     if history:
         pen_sets = PenSetStore(data_dir / "pen_sets.json", historian.tags)
         exports = data_dir / "exports"
-        trend_history = TrendHistory(historian, journal, security.audit, pen_sets, exports)
+        db = database_path(data_dir)
+        trend_history = TrendHistory(historian, journal, db, pen_sets, exports)
+        closers.append(trend_history.close)
     return Stack(
         config,
         profile,

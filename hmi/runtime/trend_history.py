@@ -21,6 +21,7 @@ from hmi.alarms import load_definitions
 from hmi.alarms.journal import AlarmJournal
 from hmi.alarms.model import Event
 from hmi.core.tags import TAGS
+from hmi.history.store import connect
 from hmi.runtime.pen_sets import PenSetStore
 from hmi.runtime.trend_range import TimeRange, check_pens
 from hmi.security.audit import AuditTrail
@@ -31,6 +32,10 @@ MAX_MARKERS = 500
 
 class PenHistory(Protocol):
     """What the trend needs of the historian (hmi.history.Historian)."""
+
+    def close(self) -> None:
+        if self.audit is not None:
+            self.audit.conn.close()
 
     @property
     def tags(self) -> tuple[str, ...]: ...
@@ -69,13 +74,16 @@ class TrendHistory:
         self,
         historian: PenHistory,
         journal: AlarmJournal | None,
-        audit: AuditTrail | None,
+        audit_db: Path | None,
         pen_sets: PenSetStore,
         export_dir: Path,
     ) -> None:
+        """`audit_db`: the store holding the audit trail. The trail is read through a
+        connection of our own: the security service's is used by the GUI thread, and two
+        threads on one sqlite3 connection at once can crash the interpreter."""
         self.historian = historian
         self.journal = journal
-        self.audit = audit
+        self.audit = AuditTrail(connect(audit_db)) if audit_db is not None else None
         self.pen_sets = pen_sets
         self.export_dir = export_dir
         self._messages = {d.name: d.message for d in load_definitions()}

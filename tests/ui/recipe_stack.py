@@ -62,7 +62,7 @@ def build(
         historian.start()
         pen_sets = PenSetStore(data_dir / "pen_sets.json", historian.tags)
         trend_history = TrendHistory(
-            historian, journal, security.audit, pen_sets, data_dir / "exports"
+            historian, journal, database_path(data_dir), pen_sets, data_dir / "exports"
         )
     runtime = Runtime(
         build_profile(cfg),

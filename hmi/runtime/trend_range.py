@@ -100,6 +100,73 @@ class TimeRange:
         return TimeRange(end - self.span_s, end)
 
 
+Series = tuple[np.ndarray, np.ndarray]  # (clock times, values)
+
+
+def live_series(
+    pens: Sequence[str],
+    ring_wall: np.ndarray,
+    ring: dict[str, np.ndarray],
+    older: dict[str, Series],
+    span: TimeRange,
+    width_px: int,
+) -> tuple[dict[str, Series], bool]:
+    """A live range from the ring's newest part (`ring_wall` clock times, `ring` columns) and
+    the historian's `older` part before the ring's first sample. Returns the series and
+    whether the range reaches back past the ring (the older part is needed).
+
+    When it does, the ring part is thinned to two points a pixel (min and max, no spike lost):
+    a 10-minute ring is 60,000 samples a pen, an 8-hour chart has a pixel every ~20 s."""
+    ring_start = float(ring_wall[0]) if len(ring_wall) else span.end
+    needs_older = ring_start > span.start + 1.0
+    found: dict[str, Series] = {}
+    empty = np.empty(0)
+    for name in pens:
+        older_t, older_v = older.get(name, (empty, empty))
+        keep = (older_t < ring_start) & (older_t >= span.start)
+        values = ring.get(name)
+        if values is None:  # not in the ring: the historian only
+            found[name] = (older_t, older_v)
+            needs_older = True
+            continue
+        times = ring_wall
+        if needs_older and len(values) > 4 * width_px:
+            times, values = envelope_of(ring_wall, values, 2 * width_px)
+        found[name] = (
+            np.concatenate((older_t[keep], times)),
+            np.concatenate((older_v[keep], values)),
+        )
+    return found, needs_older
+
+
+def envelope_of(times: np.ndarray, values: np.ndarray, points: int) -> Series:
+    """About `points` points: each of points // 2 equal-count buckets' min and max in time
+    order, the newest samples that fill no whole bucket as one more (vectorised; a bucket
+    of only NaN gives NaN, so a gap stays a gap)."""
+    buckets = max(1, points // 2)
+    size = len(values) // buckets
+    if size < 2:
+        return times, values
+    usable = size * buckets
+    t = times[:usable].reshape(buckets, size)
+    v = values[:usable].reshape(buckets, size)
+    filled_low = np.where(np.isnan(v), np.inf, v)
+    filled_high = np.where(np.isnan(v), -np.inf, v)
+    low_i = filled_low.argmin(axis=1)
+    high_i = filled_high.argmax(axis=1)
+    rows = np.arange(buckets)
+    first = np.minimum(low_i, high_i)
+    second = np.maximum(low_i, high_i)
+    out_t = np.column_stack((t[rows, first], t[rows, second])).ravel()
+    out_v = np.column_stack((v[rows, first], v[rows, second])).ravel()
+    if usable < len(values):  # the newest: a live chart must end at the last sample
+        tail_t, tail_v = envelope_of(times[usable:], values[usable:], 2)
+        out_t, out_v = np.concatenate((out_t, tail_t)), np.concatenate((out_v, tail_v))
+    if out_t[-1] != times[-1]:  # and its line ends at the value shown now
+        out_t, out_v = np.append(out_t, times[-1]), np.append(out_v, values[-1])
+    return out_t, out_v
+
+
 def value_at(times: np.ndarray, values: np.ndarray, t: float) -> float:
     """The pen's value at clock time `t`: the last sample at or before it (what the operator
     saw then), NaN before the first sample, after a gap of bad quality, or far past the end."""

@@ -16,10 +16,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from hmi.history.decimate import min_max
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend_history import Marker, TrendHistory
-from hmi.runtime.trend_range import PRESETS_S, PenError, TimeRange, check_pens
+from hmi.runtime.trend_range import PRESETS_S, PenError, TimeRange, check_pens, live_series
 from hmi.ui.background import Background
 from hmi.ui.chart import TrendChart
 from hmi.ui.pen_picker import PenPickerDialog
@@ -341,26 +340,11 @@ class TrendsScreen(Screen):
         offset = snapshot.wall_time - snapshot.t_s if snapshot is not None else 0.0
         ring_tags = [p for p in self._query_pens() if p in self.context.trend.tags]
         t, columns = self.context.trend.window(self.span.span_s, ring_tags)
-        wall = t + offset
-        ring_start = wall[0] if len(wall) else self.span.end
-        series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        needs_older = self.history is not None and ring_start > self.span.start + 1.0
-        for name in self._query_pens():
-            older_t, older_v = self._older.get(name, (np.empty(0), np.empty(0)))
-            keep = older_t < ring_start
-            ring_v = columns.get(name)
-            if ring_v is None:
-                series[name] = (older_t, older_v)
-                needs_older = self.history is not None
-                continue
-            if needs_older and len(ring_v) > 4 * self.chart.plot_width_px():
-                ring_t, ring_v = min_max(wall, ring_v, 2 * self.chart.plot_width_px())
-            else:
-                ring_t = wall
-            series[name] = (
-                np.concatenate((older_t[keep], ring_t)),
-                np.concatenate((older_v[keep], ring_v)),
-            )
+        width = self.chart.plot_width_px()
+        series, needs_older = live_series(
+            self._query_pens(), t + offset, columns, self._older, self.span, width
+        )
+        needs_older = needs_older and self.history is not None
         self.series = series
         self._drawn_end = self.span.end
         if needs_older and self.span.end - self._older_read_at >= LIVE_HISTORY_EVERY_S:

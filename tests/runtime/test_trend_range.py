@@ -101,3 +101,33 @@ def test_a_refused_pen_set_leaves_the_saved_file_as_it_was(tmp_path):
         store.save("", "anon", ["gap_os_um"])
     assert path.read_bytes() == before
     assert not path.with_suffix(".tmp").exists()
+
+
+def test_a_live_range_joins_the_historian_before_the_ring_and_the_ring_after():
+    from hmi.runtime.trend_range import live_series
+
+    ring_t = np.arange(1000.0, 1600.0, 0.01)  # ten minutes at 100 Hz
+    ring = {"gap_os_um": np.full(len(ring_t), 100.0)}
+    ring["gap_os_um"][30_000] = 140.0  # a one-sample spike must survive the thinning
+    older_t = np.arange(0.0, 1200.0, 1.0)  # the historian's 1 s tier, overlapping the ring
+    older = {"gap_os_um": (older_t, np.full(len(older_t), 90.0))}
+    span = TimeRange(0.0, 1600.0)
+    found, needs_older = live_series(["gap_os_um"], ring_t, ring, older, span, 800)
+    t, v = found["gap_os_um"]
+    assert needs_older
+    assert (np.diff(t) >= 0).all()  # one timeline: the overlap is the ring's, not twice
+    assert t[-1] == ring_t[-1]  # a live chart ends at the newest sample
+    assert set(v[t < 1000.0]) == {90.0} and set(v[t >= 1000.0]) <= {100.0, 140.0}
+    assert v.max() == 140.0 and len(t[t >= 1000.0]) <= 1604  # thinned to 2 a pixel
+    short, needs = live_series(["gap_os_um"], ring_t, ring, older, TimeRange(1000.0, 1600.0), 800)
+    assert not needs and len(short["gap_os_um"][0]) == len(ring_t)  # within the ring: all of it
+
+
+def test_envelope_keeps_each_buckets_min_and_max_in_time_order():
+    from hmi.runtime.trend_range import envelope_of
+
+    t = np.arange(8.0)
+    v = np.array([1.0, 5.0, 2.0, 0.0, np.nan, np.nan, 3.0, 3.0])
+    out_t, out_v = envelope_of(t, v, 4)  # two buckets of four
+    assert out_t.tolist() == [1.0, 3.0, 6.0, 6.0, 7.0]  # ... and the newest sample
+    assert out_v.tolist() == [5.0, 0.0, 3.0, 3.0, 3.0]

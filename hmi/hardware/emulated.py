@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from math import isfinite
 
+from hmi.core.cd_profile import profile_values
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import FEEDERS, SIDES
 from hmi.hardware.base import CommunicationError, HardwareProfile
@@ -109,6 +110,9 @@ class EmulatedProfile(HardwareProfile):
         if self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         values = self.line.measurements()
+        # the gauge's CD profile rides along under its own keys (hmi/core/cd_profile.py)
+        gauge = self.line.gauge
+        values.update(profile_values(gauge.profile_mg_cm2, gauge.scans_completed))
         # a value the instrument could not give (NaN from a faulted gauge) is bad, as a PLC
         # driver would flag it; everything else the emulated link delivers is good
         quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}

@@ -15,7 +15,9 @@ Definitions (σ here is the population σ, as in the scenario statistics of hmi/
   `areal_mass_cd_2sigma_pct` is the same figure in % of target);
 - per-zone 2σ: 2σ over the scans of each zone;
 - off-spec metres: film whose width-mean error is beyond the tolerance, marked by the roll
-  tracker (rolls.py) as the film moves on, kept as metre ranges, adjacent ones merged.
+  tracker (rolls.py) as the film moves on; where it is, as metre ranges from the stretch's
+  start, stretches less than RANGE_GAP_M apart shown as one range (a reading flickering at the
+  limit would otherwise give dozens); the off-spec metres themselves are counted exactly.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from hmi.quality.capability import Capability, CapabilityAccumulator
+
+RANGE_GAP_M = 1.0  # off-spec stretches closer than this are one range (the metres stay exact)
 
 
 class Moments:
@@ -97,7 +101,7 @@ class FilmStats:
     def mark_offspec(self, start_m: float, end_m: float) -> None:
         self.offspec_m += end_m - start_m
         a, b = start_m - self.origin_m, end_m - self.origin_m
-        if self.ranges and abs(self.ranges[-1][1] - a) < 1e-9:
+        if self.ranges and a - self.ranges[-1][1] < RANGE_GAP_M:
             self.ranges[-1][1] = b
         else:
             self.ranges.append([a, b])

@@ -64,7 +64,8 @@ class RollRecord:
     powder_kg: float
     trim_recycled_kg: float
     cut: str  # "length" (the recipe's roll length) or "operator" (a new roll asked for)
-    scans: int
+    scans: int  # zone profiles the CD figures and the capability rest on
+    mean_samples: int  # width-mean readings the mean, MD and thickness figures rest on
     zone_2sigma_mg_cm2: tuple[float, ...] = ()
     cd_profile_mg_cm2: tuple[float, ...] = ()
 
@@ -243,6 +244,11 @@ class RollTracker:
         for name in names:
             self.alarm_raised(name)
 
+    def finish(self, cut: str = "end of run") -> None:
+        """Close the roll under way where the film is now (a run's end: the part roll)."""
+        if self._roll is not None and self.position_m > self._roll.start_m:
+            self._close(self.position_m, self.t_s, self.wall, cut)
+
     # ----- cuts -----
     def _open(self, start_m: float, t_s: float, wall: float) -> None:
         recipe, version, target, width = self._context
@@ -292,6 +298,7 @@ class RollTracker:
             trim_recycled_kg=_r(roll.trim_kg, 3),
             cut=cut,
             scans=f.scans,
+            mean_samples=f.mean_samples,
             zone_2sigma_mg_cm2=tuple(_r(x) for x in f.zone_2sigma_mg_cm2),
             cd_profile_mg_cm2=tuple(_r(x) for x in f.cd_profile_mg_cm2),
         )

@@ -138,6 +138,7 @@ class RollTracker:
         self._context = ("", None, 0.0, 0.0)  # recipe, version, target, width
         self._new_roll_asked = False
         self._offspec = False
+        self._started = False
 
     # ----- what the line is making -----
     def set_context(
@@ -182,6 +183,9 @@ class RollTracker:
         trim_kg: float = 0.0,
     ) -> None:
         """The film has come to `position_m` at `t_s`; the totals grew by these amounts."""
+        if not self._started:  # the first roll starts at the first time we are told
+            self._started = True
+            self.t_s, self.wall = t_s, wall
         t0, w0, p0 = self.t_s, self.wall, self.position_m
         if self._roll is None:
             self._open(p0, t0, w0)

@@ -83,6 +83,7 @@ def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
         recipes=stack.recipes,
         about=about,
         commissioning=stack.commissioning,
+        quality=stack.quality,
     )
     kiosk = Kiosk(window, stack.security) if kiosk_mode else None
     window.kiosk = kiosk  # type: ignore[attr-defined]

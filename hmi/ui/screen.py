@@ -17,6 +17,7 @@ from hmi.security import SecurityService
 from hmi.ui.widgets import Notify
 
 if TYPE_CHECKING:
+    from hmi.quality.service import QualityService
     from hmi.ui.about import AboutInfo
 
 
@@ -33,6 +34,7 @@ class ScreenContext:
     recipes: RecipeService | None = None  # the recipe workflow (None: no Recipes screen)
     about: AboutInfo | None = None
     commissioning: CommissioningService | None = None  # the fieldbus link and loop check
+    quality: QualityService | None = None  # CD × MD map, rolls, headline figures
 
 
 class Screen(QWidget):
@@ -44,6 +46,7 @@ class Screen(QWidget):
     required_action: str | None = None
     needs_security = False
     needs_recipes = False
+    needs_quality = False
 
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

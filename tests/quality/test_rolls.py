@@ -50,6 +50,7 @@ def test_one_step_across_two_cuts():
     done = []
     tracker = RollTracker(50.0, 1.5, lambda r, m: done.append(r))
     tracker.set_context("x", None, 30.0, 500.0)
+    tracker.advance(0.0, 0.0, 0.0)  # the start
     tracker.advance(10.0, 10.0, 120.0, energy_kwh=12.0)  # 120 m in one step
     assert [(r.start_m, r.length_m) for r in done] == [(0.0, 50.0), (50.0, 50.0)]
     assert [r.end_t_s for r in done] == [

@@ -41,6 +41,7 @@ def build_window(data_dir: Path, *, warm_up_s: float = 60.0) -> SimpleNamespace:
         recipes=stack.recipes,
         commissioning=CommissioningService(stack.service, stack.runtime.profile),
         about=AboutInfo(data_dir=data_dir, profile_name="Emulated line"),
+        quality=stack.quality,
     )
     window.timer.stop()
     stack.window = window
@@ -73,6 +74,13 @@ def every_view(app, stack: SimpleNamespace) -> Iterator[str]:
         window.show_screen(name)
         settle(app, window)
         yield name
+        pages = getattr(window.screens[name], "pages", {})  # a screen of several pages
+        for page in list(pages)[1:]:
+            window.screens[name].show_page(page)
+            settle(app, window)
+            yield f"{name}: {page}"
+        if pages:
+            window.screens[name].show_page(next(iter(pages)))
 
 
 LONG_ERROR = (

@@ -11,6 +11,9 @@ from hmi.control import LineController
 from hmi.core.roles import Role
 from hmi.hardware import build_profile, load_profile
 from hmi.history import database_path
+from hmi.quality.monitor import QualityMonitor
+from hmi.quality.roll_store import RollStore
+from hmi.quality.service import QualityService
 from hmi.recipes.service import RecipeService
 from hmi.runtime import Runtime, SimClock
 from hmi.runtime.service import LineService
@@ -26,9 +29,12 @@ ACCOUNTS = (
 )
 
 
-def build(data_dir: Path, clock=None, *, alarms: bool = False) -> SimpleNamespace:
+def build(
+    data_dir: Path, clock=None, *, alarms: bool = False, roll_length_m: float = 2000.0
+) -> SimpleNamespace:
     """security, runtime, service (the panel's session) and recipes on `data_dir`'s store;
-    `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it."""
+    `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it;
+    quality: the monitor (rolls of `roll_length_m`, committed at the cut) and its service."""
     kwargs = {"clock": clock} if clock is not None else {}
     security = open_security(data_dir, hasher=make_hasher(cheap=True), **kwargs)
     admin = Session("root@cli", Role.ADMINISTRATOR)
@@ -37,17 +43,31 @@ def build(data_dir: Path, clock=None, *, alarms: bool = False) -> SimpleNamespac
     cfg = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
     journal = AlarmJournal(database_path(data_dir)) if alarms else None
     engine = AlarmEngine(load_definitions(), journal.offer) if journal is not None else None
+    rolls = RollStore(database_path(data_dir))
+    made: list = []
+    monitor = QualityMonitor(
+        roll_finished=rolls.add,
+        recipe=lambda: (made[0].recipe_name, made[0].recipe_version) if made else ("", None),
+        alarms=engine.summary if engine is not None else None,
+        roll_length_m=roll_length_m,
+    )
     runtime = Runtime(
         build_profile(cfg),
         LineController(),
         clock=SimClock(),
         recipe_name=cfg.startup.recipe_name,
         alarms=engine,
+        sinks=[monitor],
     )
+    made.append(runtime)
     service = LineService(
         runtime, security, audit=security.audit, signatures=security, journal=journal
     )
     recipes = RecipeService(security, cfg.limits)
-    return SimpleNamespace(
-        security=security, runtime=runtime, service=service, recipes=recipes, journal=journal
+    quality = QualityService(
+        monitor, rolls, security, audit=security.audit, reports_dir=data_dir / "reports"
     )
+    return SimpleNamespace(
+        security=security, runtime=runtime, service=service, recipes=recipes, journal=journal,
+        quality=quality, rolls=rolls,
+    )  # fmt: skip

@@ -154,6 +154,7 @@ def write_pdf(
         text(f"Roll report — roll {roll_id} ({record.recipe or 'no recipe'})"),
         new_x="LMARGIN",
         new_y="NEXT",
+        align="L",
     )
     pdf.set_font(family, "", 8)
     pdf.cell(
@@ -162,6 +163,7 @@ def write_pdf(
         text(f"{line}  {_when(record.start_wall)} to {_when(record.end_wall)}".strip()),
         new_x="LMARGIN",
         new_y="NEXT",
+        align="L",
     )
     pdf.ln(2)
     # figures in two columns
@@ -186,6 +188,7 @@ def write_pdf(
         text(f"Off-spec film (from the roll's start): {ranges_text(record.offspec_ranges_m)}"),
         new_x="LMARGIN",
         new_y="NEXT",
+        align="L",
     )
     pdf.multi_cell(
         0,
@@ -193,6 +196,7 @@ def write_pdf(
         text(f"Alarms during the roll: {', '.join(record.alarms) or 'none'}"),
         new_x="LMARGIN",
         new_y="NEXT",
+        align="L",
     )
     pdf.ln(2)
     # the map: rows = metres down the page, zones across

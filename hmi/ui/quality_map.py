@@ -162,14 +162,12 @@ class QualityMapPage(QWidget):
             self.cd_target.setValue(target)
             for line, sign in zip(self.cd_limits, (1, -1), strict=True):
                 line.setValue(target * (1 + sign * tol / 100))
-            self.cd_widget.getPlotItem().setYRange(target * (1 - 1.4 * tol / 100),
-                                                   target * (1 + 1.4 * tol / 100))  # fmt: skip
+            self.cd_widget.getPlotItem().setYRange(*_y_range(view.profile, target, tol))
         if view.scan_means and target > 0:
             self.md_curve.setData(np.asarray(view.positions_m), np.asarray(view.scan_means))
             for line, sign in zip(self.md_limits, (1, -1), strict=True):
                 line.setValue(target * (1 + sign * tol / 100))
-            self.md_widget.getPlotItem().setYRange(target * (1 - 1.4 * tol / 100),
-                                                   target * (1 + 1.4 * tol / 100))  # fmt: skip
+            self.md_widget.getPlotItem().setYRange(*_y_range(view.scan_means, target, tol))
         self._capability(view)
 
     def _capability(self, view: QualityView) -> None:
@@ -201,6 +199,15 @@ class QualityMapPage(QWidget):
             f"Map colours: ±{SPAN:g} × tolerance\n"
             "Cpk below 1.33 shows amber"
         )
+
+
+def _y_range(values, target: float, tol: float) -> tuple[float, float]:  # noqa: ANN001
+    """The tolerance band and a margin, widened to every finite value shown."""
+    lo, hi = target * (1 - 1.4 * tol / 100), target * (1 + 1.4 * tol / 100)
+    finite = [v for v in values if math.isfinite(v)]
+    if finite:
+        lo, hi = min(lo, min(finite)), max(hi, max(finite))
+    return lo, hi
 
 
 def _legend_html(tol: float) -> str:

@@ -26,12 +26,14 @@ ROLES: tuple[tuple[str | None, Role], ...] = (
 )
 
 
-def build_window(data_dir: Path, *, warm_up_s: float = 60.0) -> SimpleNamespace:
+def build_window(
+    data_dir: Path, *, warm_up_s: float = 60.0, roll_length_m: float = 2000.0
+) -> SimpleNamespace:
     """The stack (recipe_stack.build) plus its MainWindow (timer stopped: callers refresh)."""
     from hmi.ui.about import AboutInfo
     from hmi.ui.main_window import MainWindow
 
-    stack = recipe_stack.build(data_dir, alarms=True)
+    stack = recipe_stack.build(data_dir, alarms=True, roll_length_m=roll_length_m)
     stack.runtime.run_for(warm_up_s)
     window = MainWindow(
         stack.service,

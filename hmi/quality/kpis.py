@@ -104,6 +104,21 @@ class SessionFigures:
     width_mm: float
 
 
+# key -> (label, unit): the figures headline() returns, for an address space built before any
+KPI_UNITS: dict[str, tuple[str, str]] = {
+    "gap_accuracy_os_um": ("GapAccuracyOS", "µm"),
+    "gap_accuracy_ds_um": ("GapAccuracyDS", "µm"),
+    "areal_mass_2sigma_pct": ("ArealMass2Sigma", "%"),
+    "areal_mass_cpk": ("ArealMassCpk", ""),
+    "throughput_m2_h": ("Throughput", "m²/h"),
+    "cell_energy_gwh_year": ("CellEnergyPerYear", "GWh/year"),
+    "energy_kwh_m2": ("EnergyPerArea", "kWh/m²"),
+    "energy_kwh_per_kwh_cell": ("EnergyPerCellEnergy", "kWh/kWh"),
+    "material_yield_pct": ("MaterialYield", "%"),
+    "trim_recycled_pct": ("TrimRecycled", "%"),
+}
+
+
 def _div(a: float, b: float) -> float | None:
     return a / b if b > 0 and math.isfinite(a) else None
 

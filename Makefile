@@ -79,6 +79,7 @@ screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/hmi --data-dir $(or $(DATA_DIR),/tmp/hmi-screenshot) \
 		--self-test --screen Trends --self-test-seconds 20 --screenshot docs/screenshot-trends.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.recipe_screenshots --readme
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.quality_screenshots --readme
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache bench-results

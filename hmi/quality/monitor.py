@@ -181,11 +181,11 @@ class QualityMonitor:
         for name in sorted(active - self._active):
             self.tracker.alarm_raised(name)
         self._active = active
+        self.tracker.active_alarms = tuple(sorted(active))
 
     def _finished(self, record: RollRecord, roll_map: RollMap) -> None:
         self._last_rolls.appendleft(record)
         self.offspec_m += record.offspec_m
-        self.tracker.alarms_active(tuple(sorted(self._active)))  # still on: the next roll's too
         if self._roll_finished is not None:
             self._roll_finished(record, roll_map)
 

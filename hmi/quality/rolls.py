@@ -139,6 +139,7 @@ class RollTracker:
         self._new_roll_asked = False
         self._offspec = False
         self._started = False
+        self.active_alarms: tuple[str, ...] = ()  # still active at a cut: the new roll's too
 
     # ----- what the line is making -----
     def set_context(
@@ -243,10 +244,6 @@ class RollTracker:
         if self._roll is not None and name not in self._roll.alarms:
             self._roll.alarms.append(name)
 
-    def alarms_active(self, names: tuple[str, ...]) -> None:
-        """Alarms active when a roll starts belong to it too."""
-        for name in names:
-            self.alarm_raised(name)
 
     def finish(self, cut: str = "end of run") -> None:
         """Close the roll under way where the film is now (a run's end: the part roll)."""
@@ -258,6 +255,7 @@ class RollTracker:
         recipe, version, target, width = self._context
         stats = FilmStats(self.tolerance_pct, origin_m=start_m)
         self._roll = _Open(self._next, start_m, t_s, wall, recipe, version, stats, target, width)
+        self._roll.alarms.extend(self.active_alarms)
         self._next += 1
 
     def _close(self, end_m: float, t_s: float, wall: float, cut: str) -> None:

@@ -31,6 +31,9 @@ from hmi.quality.rolls import DEFAULT_ROLL_LENGTH_M, RollMap, RollRecord, RollTr
 MAP_ROWS = 240  # scans kept for the screen's map (32 min at 8 s a pass)
 LAST_ROLLS = 12
 GAP_SAMPLE_S = 0.1  # gap error sampled at 10 Hz for the accuracy figure
+_FEED_KEYS = tuple(f"feeder_{f}_flow_kg_h" for f in FEEDERS)
+_GAP_KEYS = tuple((s, f"gap_{s}_um", f"gap_{s}_sp_um") for s in SIDES)
+_NAN = math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,9 @@ class QualityMonitor:
         metres = speed / 60.0 * dt if math.isfinite(speed) and speed > 0 else 0.0
         power = values.get("line_power_kw", math.nan)
         energy = power * dt / 3600.0 if math.isfinite(power) and power > 0 else 0.0
-        feed = sum(values.get(f"feeder_{f}_flow_kg_h", 0.0) for f in FEEDERS)
+        feed = 0.0
+        for key in _FEED_KEYS:
+            feed += values.get(key, 0.0)
         powder = feed * dt / 3600.0 if math.isfinite(feed) and feed > 0 else 0.0
         trim_flow = values.get("recycle_flow_kg_h", math.nan)
         trim = trim_flow * dt / 3600.0 if math.isfinite(trim_flow) and trim_flow > 0 else 0.0
@@ -136,12 +141,10 @@ class QualityMonitor:
             self.running_s += dt
             if t_s >= self._next_gap_t:
                 self._next_gap_t = t_s + GAP_SAMPLE_S
-                for s in SIDES:
-                    err = values.get(f"gap_{s}_um", math.nan) - values.get(
-                        f"gap_{s}_sp_um", math.nan
-                    )
+                for side, gap_key, sp_key in _GAP_KEYS:
+                    err = values.get(gap_key, _NAN) - values.get(sp_key, _NAN)
                     if math.isfinite(err):
-                        self._gap[s].add(err)
+                        self._gap[side].add(err)
         tracker = self.tracker
         tracker.advance(t_s, wall_time, tracker.position_m + metres, energy_kwh=energy,
                         powder_kg=powder, trim_kg=trim)  # fmt: skip

@@ -244,7 +244,6 @@ class RollTracker:
         if self._roll is not None and name not in self._roll.alarms:
             self._roll.alarms.append(name)
 
-
     def finish(self, cut: str = "end of run") -> None:
         """Close the roll under way where the film is now (a run's end: the part roll)."""
         if self._roll is not None and self.position_m > self._roll.start_m:

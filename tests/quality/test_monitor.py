@@ -110,3 +110,28 @@ def test_summary_alarm_identity_is_checked_cheaply():
     monitor = QualityMonitor(alarms=lambda: AlarmSummary())
     monitor.offer(0.0, 0.0, _values(0, np.full(24, 30.0)), {})
     assert monitor.latest().scans == 0
+
+
+def test_the_roll_length_comes_from_the_loaded_recipe():
+    from types import SimpleNamespace
+
+    from hmi.quality.service import recipe_facts
+
+    recipe = SimpleNamespace(roll_length_m=750.0, material="NMC", active_frac=0.96)
+
+    class Recipes:
+        def get(self, name, version):
+            if (name, version) != ("NMC 811", 2):
+                raise LookupError(name)
+            return SimpleNamespace(recipe=recipe)
+
+    assert recipe_facts(Recipes(), "NMC 811", 2) == RecipeFacts(750.0, "NMC", 0.96)
+    assert recipe_facts(Recipes(), "gone", 1) == RecipeFacts()  # the defaults, 2000 m
+    loaded = [("", None)]
+    monitor = QualityMonitor(recipe=lambda: loaded[0],
+                             recipe_facts=lambda n, v: recipe_facts(Recipes(), n, v))  # fmt: skip
+    monitor.offer(0.0, 0.0, _values(0, np.full(24, 30.0)), {})
+    assert monitor.tracker.roll_length_m == 2000.0
+    loaded[0] = ("NMC 811", 2)
+    monitor.offer(0.01, 0.01, _values(0, np.full(24, 30.0)), {})
+    assert monitor.tracker.roll_length_m == 750.0

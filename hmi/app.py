@@ -120,6 +120,7 @@ def build_stack(
         recipe=lambda: (made[0].recipe_name, made[0].recipe_version) if made else ("", None),
         recipe_facts=lambda name, version: recipe_facts(made[1] if made else None, name, version),
         alarms=alarms.summary,
+        trim_width_frac=config.line.trim_width_frac,
     )
     sinks.append(monitor)
     runtime = Runtime(

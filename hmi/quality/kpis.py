@@ -150,7 +150,7 @@ def headline(s: SessionFigures, utilisation: float = UTILISATION) -> list[Kpi]:
         Kpi("areal_mass_cpk", "Areal-mass Cpk", s.cpk, "",
             "within-scan σ against the recipe's tolerance", "Cpk ≥ 1.33: capable", 2),
         Kpi("throughput_m2_h", "Throughput", m2_h, "m²/h",
-            "electrode at web width (trim off) per running hour", "", 0),
+            "electrode kept (web width less the edge trim) per running hour", "", 0),
         Kpi("cell_energy_gwh_year", "Equivalent cell energy", gwh_year, "GWh/year",
             f"{cell_text}; one coated side; 8760 h × {utilisation:.0%} utilisation",
             "claim: 5–8 GWh a year from one line", 2),

@@ -75,8 +75,12 @@ class QualityMonitor:
         alarms: Callable[[], object] | None = None,
         roll_length_m: float = DEFAULT_ROLL_LENGTH_M,
         tolerance_pct: float = 1.5,
+        trim_width_frac: float = 0.03,
     ) -> None:
+        """`trim_width_frac`: the edge trim's share of the web width; a roll's width and area
+        are the electrode kept after it (as the emulated line's energy per m² counts them)."""
         self._roll_finished = roll_finished
+        self._kept = 1.0 - trim_width_frac
         self._recipe = recipe or (lambda: ("", None))
         self._recipe_facts = recipe_facts or (lambda name, version: RecipeFacts(roll_length_m))
         self._alarms = alarms
@@ -171,7 +175,8 @@ class QualityMonitor:
             target, width, tol = ctx
             if math.isfinite(tol) and tol > 0:
                 self.tracker.tolerance_pct = tol
-            self.tracker.set_context(key[0], key[1], target, width if math.isfinite(width) else 0.0)
+            kept = width * self._kept if math.isfinite(width) else 0.0
+            self.tracker.set_context(key[0], key[1], target, kept)
 
     def _follow_alarms(self) -> None:
         if self._alarms is None:
@@ -216,7 +221,7 @@ class QualityMonitor:
         cap = self._session_cap.result(self.tracker.tolerance_pct)
         roll = self.tracker.current
         offspec = self.offspec_m + (roll.stats.offspec_m if roll is not None else 0.0)
-        width = self._context[1]
+        width = self._context[1] * self._kept
         return SessionFigures(
             running_h=self.running_s / 3600.0,
             length_m=self.tracker.position_m,

@@ -34,7 +34,7 @@ FIGURES: tuple[tuple[str, str, str, int], ...] = (
     ("Cut", "cut", "", 0),
     ("Length", "length_m", "m", 1),
     ("Area", "area_m2", "m²", 1),
-    ("Web width", "width_mm", "mm", 0),
+    ("Electrode width (trim off)", "width_mm", "mm", 0),
     ("Target areal mass", "target_mg_cm2", "mg/cm²", 2),
     ("Tolerance", "tolerance_pct", "%", 2),
     ("Mean areal mass", "mean_mg_cm2", "mg/cm²", 3),

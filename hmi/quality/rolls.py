@@ -40,7 +40,7 @@ class RollRecord:
     recipe_version: int | None
     start_m: float  # metres of film at the gauge since production started
     length_m: float
-    width_mm: float
+    width_mm: float  # electrode kept: the web width less the edge trim
     area_m2: float
     target_mg_cm2: float
     tolerance_pct: float

@@ -23,10 +23,18 @@ _OMIT = ("zone_2sigma_mg_cm2", "cd_profile_mg_cm2")  # per-zone lists: in the st
 
 
 class RunRolls:
-    def __init__(self, roll_length_m: float, tolerance_pct: float, recipe: str, width_mm: float):
+    def __init__(
+        self,
+        roll_length_m: float,
+        tolerance_pct: float,
+        recipe: str,
+        width_mm: float,
+        trim_width_frac: float = 0.03,
+    ):
         self.records: list[RollRecord] = []
         self.tracker = RollTracker(roll_length_m, tolerance_pct, self._finished)
         self._recipe, self._width = recipe, width_mm
+        self._kept = 1.0 - trim_width_frac  # a roll is the electrode kept after the edge trim
         self._last_t: float | None = None
 
     def _finished(self, record: RollRecord, roll_map: RollMap) -> None:
@@ -45,7 +53,8 @@ class RunRolls:
         dt = 0.0 if self._last_t is None else t_s - self._last_t
         self._last_t = t_s
         tracker = self.tracker
-        tracker.set_context(self._recipe, None, target, values.get("web_width_mm", self._width))
+        width = values.get("web_width_mm", self._width) * self._kept
+        tracker.set_context(self._recipe, None, target, width)
         if mean is not None:
             tracker.judge(mean)
         power = max(0.0, values.get("line_power_kw", 0.0))

@@ -177,6 +177,7 @@ def run_scenario(
         scenario.recipe.tolerance_pct,
         scenario.recipe.name or scenario.scenario.name,
         scenario.recipe.width_mm,
+        config.line.trim_width_frac,
     )
     alarm_report = AlarmReport()
     runtime = Runtime(

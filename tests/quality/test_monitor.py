@@ -81,14 +81,16 @@ def test_scans_rolls_alarms_and_headline_figures():
     assert first.alarms == ("bank_high",)  # raised at 10 s
     assert second.alarms == ("bank_high",)  # still active when the second roll started
     assert first.energy_kwh == pytest.approx(360 * 50 / 3600, rel=1e-3)  # 50 s of 360 kW
+    assert first.area_m2 == pytest.approx(50 * 0.97) and first.width_mm == 970.0
     assert first.powder_kg == pytest.approx(1000 * 50 / 3600, rel=1e-3)
     assert first.mean_mg_cm2 == pytest.approx(float(np.mean(zones)), abs=1e-4)  # 4 decimals
     kpis = {k.key: k.value for k in view.kpis}
-    assert kpis["throughput_m2_h"] == pytest.approx(3600.0, rel=1e-3)  # 60 m/min × 1 m
-    assert kpis["energy_kwh_m2"] == pytest.approx(360 / 3600, rel=1e-2)  # 0.1 kWh/m²
+    # 60 m/min × 1 m less the 3 % edge trim: 3492 m²/h; 360 kW over it: 0.1031 kWh/m²
+    assert kpis["throughput_m2_h"] == pytest.approx(3492.0, rel=1e-3)
+    assert kpis["energy_kwh_m2"] == pytest.approx(360 / 3492, rel=1e-2)
     assert kpis["gap_accuracy_os_um"] == pytest.approx(0.1, abs=1e-6)  # |mean| + 3·0
     wh_m2 = float(np.mean(zones)) * 0.95 * 160 * 3.2 / 100
-    assert kpis["cell_energy_gwh_year"] == pytest.approx(3600 * wh_m2 * 8760 * 0.85 / 1e9,
+    assert kpis["cell_energy_gwh_year"] == pytest.approx(3492 * wh_m2 * 8760 * 0.85 / 1e9,
                                                          rel=1e-3)  # fmt: skip
     assert kpis["trim_recycled_pct"] == pytest.approx(3.0, rel=1e-3)
     assert math.isfinite(kpis["areal_mass_cpk"])

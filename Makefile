@@ -30,11 +30,13 @@ run: $(STAMP_RUN)
 # System packages the tests need (socat: virtual serial pairs for the Modbus RTU tests). We are
 # root on a fresh machine; the lock timeout waits for another apt run on a shared machine.
 # Node.js + npm: node-opcua, the independent OPC UA peer of the interoperability tests.
+# poppler-utils: pdftoppm renders a roll report's first page to PNG (tests/quality).
 system-deps:
-	@command -v socat >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	@command -v socat >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && \
+		command -v pdftoppm >/dev/null 2>&1 || { \
 		apt-get -o DPkg::Lock::Timeout=300 update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-			socat nodejs npm; }
+			socat nodejs npm poppler-utils; }
 
 # node-opcua (pinned) into the test cache, ~/.cache/hmi-tests (or $$HMI_TEST_CACHE)
 node-deps: $(STAMP_TEST) system-deps
@@ -86,6 +88,7 @@ screenshot: $(STAMP_RUN)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.panel_screenshots --readme
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.trend_screenshots --readme
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.recipe_screenshots --readme
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.quality_screenshots --readme
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache bench-results

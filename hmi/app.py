@@ -20,6 +20,9 @@ from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.history.retained import RetainedStore
+from hmi.quality.monitor import QualityMonitor
+from hmi.quality.roll_store import RollStore, RollWriter
+from hmi.quality.service import QualityService, recipe_facts
 from hmi.recipes.cli import add_parsers as add_recipe_parsers
 from hmi.recipes.cli import run as run_recipe_command
 from hmi.recipes.service import RecipeService
@@ -64,6 +67,7 @@ class Stack:
     recipes: RecipeService
     closers: list
     commissioning: CommissioningService | None = None
+    quality: QualityService | None = None
     history: TrendHistory | None = None  # the Trends screen's historian, markers and pen sets
 
     def close(self) -> None:
@@ -106,6 +110,22 @@ def build_stack(
         alarms.add_sink(journal.offer)
         retained = RetainedStore(database_path(data_dir))  # setpoints, mode, recipe, sequence
         closers.append(retained.close)
+    # rolls: cut by the quality monitor in the control thread, committed by their own writer
+    writer: RollWriter | None = None
+    if history:
+        roll_store = RollStore(database_path(data_dir))
+        writer = RollWriter(roll_store)
+        writer.start()
+        closers += [roll_store.close, writer.stop]  # closed in reverse: the writer first
+    made: list = []  # [runtime, recipes], once built: what the line makes, asked per tick
+    monitor = QualityMonitor(
+        roll_finished=writer.offer if writer else None,
+        recipe=lambda: (made[0].recipe_name, made[0].recipe_version) if made else ("", None),
+        recipe_facts=lambda name, version: recipe_facts(made[1] if made else None, name, version),
+        alarms=alarms.summary,
+        trim_width_frac=config.line.trim_width_frac,
+    )
+    sinks.append(monitor)
     runtime = Runtime(
         profile,
         make_controller(
@@ -140,6 +160,10 @@ def build_stack(
     )
     recipes = RecipeService(security, config.limits, trim_width_frac=config.line.trim_width_frac)
     commissioning = CommissioningService(service, profile)
+    made += [runtime, recipes]
+    quality = QualityService(monitor, writer.store if writer else None, session or security,
+                             audit=security.audit, line_name=config.profile.name,
+                             reports_dir=data_dir / "reports")  # fmt: skip
     trend_history = None
     if history:
         pen_sets = PenSetStore(data_dir / "pen_sets.json", historian.tags)
@@ -147,18 +171,8 @@ def build_stack(
         db = database_path(data_dir)
         trend_history = TrendHistory(historian, journal, db, pen_sets, exports)
         closers.append(trend_history.close)
-    return Stack(
-        config,
-        profile,
-        runtime,
-        service,
-        security,
-        data_dir,
-        recipes,
-        closers,
-        commissioning,
-        trend_history,
-    )
+    return Stack(config, profile, runtime, service, security, data_dir, recipes, closers,
+                 commissioning, quality, trend_history)  # fmt: skip
 
 
 class _VersionAction(argparse.Action):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from math import isfinite
 
+from hmi.core.cd_profile import profile_values
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import FEEDERS, SIDES
 from hmi.hardware.base import CommunicationError, HardwareProfile
@@ -27,6 +28,8 @@ class EmulatedProfile(HardwareProfile):
     def __init__(self, config: ProfileConfig) -> None:
         self.name = config.profile.name
         self._config = config
+        self._profile_key: tuple[int, str | None] | None = None
+        self._profile: dict[str, float] = {}
         known = {f.name for f in dataclasses.fields(Equipment)}
         unknown = sorted(set(config.emulated.equipment) - known)
         if unknown:
@@ -109,6 +112,14 @@ class EmulatedProfile(HardwareProfile):
         if self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         values = self.line.measurements()
+        # the gauge's CD profile rides along under its own keys (hmi/core/cd_profile.py): the
+        # profile of the last completed pass, built once per pass (as the scan mean is held)
+        gauge = self.line.gauge
+        key = (gauge.scans_completed, gauge.fault_mode)
+        if key != self._profile_key:
+            self._profile_key = key
+            self._profile = profile_values(gauge.profile_mg_cm2, gauge.scans_completed)
+        values.update(self._profile)
         # a value the instrument could not give (NaN from a faulted gauge) is bad, as a PLC
         # driver would flag it; everything else the emulated link delivers is good
         quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
@@ -145,6 +156,7 @@ class EmulatedProfile(HardwareProfile):
         """Make the emulated line a cold one (stopped; feeders, mixer, conveyor and bank empty;
         gaps parked; rolls at temperature): a scenario that starts from cold."""
         self.line = Line(self.material, self.equipment, self._config.emulated.seed)
+        self._profile_key = None  # a new gauge: its passes count from 0 again
         park = self.equipment.gap_initial_um
         self._commands = LineCommands(
             feeder_sp_kg_h=dict.fromkeys(FEEDERS, 0.0),

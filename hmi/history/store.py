@@ -185,6 +185,29 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX rollup_1min_wall_time ON rollup_1min (wall_time);
     """,
+    # 7: rolls (coils) and their CD x MD maps (hmi/quality/roll_store.py): one row per roll,
+    # written once at the cut, never changed
+    """
+    CREATE TABLE rolls (
+        id INTEGER PRIMARY KEY,
+        start_wall REAL NOT NULL,
+        end_wall REAL NOT NULL,
+        recipe TEXT NOT NULL,
+        recipe_version INTEGER,
+        length_m REAL NOT NULL,
+        cpk REAL,
+        record TEXT NOT NULL      -- JSON of every figure of the roll
+    );
+    CREATE INDEX rolls_end_wall ON rolls (end_wall);
+    CREATE TABLE roll_maps (
+        roll_id INTEGER PRIMARY KEY REFERENCES rolls (id),
+        positions_m TEXT NOT NULL, -- JSON list: metre of each row from the roll's start
+        zones INTEGER NOT NULL,
+        readings BLOB NOT NULL    -- float32 little-endian, rows x zones, mg/cm2
+    );
+    """
+    + _append_only("rolls", "a roll record is never changed")
+    + _append_only("roll_maps", "a roll map is never changed"),
 )
 
 

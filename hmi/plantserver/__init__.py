@@ -31,6 +31,7 @@ def serve_stack(stack, endpoint: str | None) -> str | None:  # noqa: ANN001 (app
         server = PlantServer(
             stack.runtime, stack.security, service_for, settings, stack.data_dir,
             recipes=stack.recipes, software=version_text(),
+            quality=getattr(stack, "quality", None),
         )  # fmt: skip
         server.start()
     except OSError as exc:

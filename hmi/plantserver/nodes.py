@@ -8,6 +8,7 @@ from hmi.core.tags import TAGS, TagKind
 from hmi.core.unece import unit_of
 from hmi.hardware.opcua_adapter import Variable
 from hmi.plantserver.settings import Identification
+from hmi.quality.kpis import KPI_UNITS
 
 FOLDERS = {
     TagKind.MEASURED: "Measured",
@@ -71,4 +72,24 @@ def line_variables(ident: Identification, software: str) -> list[Variable]:
     for key, (name, unit) in PRODUCTION.items():
         out.append(v(key, "Production", name, "double", 0.0, unit=unit_of(unit),
                      description=f"since the HMI started ({unit})"))  # fmt: skip
+    return out
+
+
+def quality_variables() -> list[Variable]:
+    """Line/Quality: the headline figures (hmi/quality/kpis.py; NaN until measured: status
+    Bad) and the roll under way / the last roll's Cpk."""
+    out = []
+    for key, (name, unit) in KPI_UNITS.items():
+        out.append(Variable(f"kpi.{key}", "Line/Quality", f"s=Line.Quality.{name}", "double",
+                            0.0, unit=unit_of(unit),
+                            description=f"since the HMI started ({unit or 'index'}); "
+                                        "assumptions in docs/quality.md"))  # fmt: skip
+    out += [
+        Variable("quality.roll_number", "Line/Quality", "s=Line.Quality.RollNumber", "uint32",
+                 0, description="the roll under way, counted from the HMI's start"),
+        Variable("quality.roll_length_m", "Line/Quality", "s=Line.Quality.RollLength", "double",
+                 0.0, unit=unit_of("m"), description="metres made of the roll under way (m)"),
+        Variable("quality.last_roll_cpk", "Line/Quality", "s=Line.Quality.LastRollCpk", "double",
+                 0.0, description="Cpk of the areal mass of the last roll cut"),
+    ]  # fmt: skip
     return out

@@ -33,6 +33,7 @@ from hmi.plantserver.nodes import (
     OPERATION_MODE,
     RECIPE_SELECT,
     line_variables,
+    quality_variables,
     tag_variables,
 )
 from hmi.plantserver.settings import PlantServerSettings
@@ -55,9 +56,10 @@ class PlantServer:
         *,
         recipes: Any = None,
         software: str = "",
+        quality: Any = None,  # QualityService: latest() view with the headline figures
     ) -> None:
         self.runtime, self.security, self.service_for = runtime, security, service_for
-        self.settings, self.recipes = settings, recipes
+        self.settings, self.recipes, self.quality = settings, recipes, quality
         self.sessions: dict[str, Session] = {}  # OPC UA user name -> our session
         self.server = UaServer(settings.endpoint, settings.namespace_uri,
                                f"{settings.identification.model} (dry-electrode-hmi)")  # fmt: skip
@@ -69,8 +71,10 @@ class PlantServer:
         self.server.setup(security=settings.security, certificate=cert,
                           user_manager=PasswordUsers(self._authenticate),
                           anonymous=settings.anonymous_read, app_uri=APP_URI)  # fmt: skip
-        self.server.add_variables(tag_variables() + line_variables(settings.identification,
-                                                                   software))  # fmt: skip
+        variables = tag_variables() + line_variables(settings.identification, software)
+        if quality is not None:  # the headline figures and the roll under way
+            variables += quality_variables()
+        self.server.add_variables(variables)
         self.server.guard_writes(self._write)
         self.alarms = AlarmPublisher(self.server.alarm_events("Line/Alarms"))
         self._integrated_at: float | None = None
@@ -158,6 +162,8 @@ class PlantServer:
                 value, status = 0.0, STATUS_BAD
             (good if status == STATUS_GOOD else by_status.setdefault(status, {}))[name] = value
         good |= self._line_values(snap)
+        if self.quality is not None:
+            self._quality_values(good, by_status)
         # only what changed (value or status): an unchanged value keeps the source timestamp of
         # its last change, and the server's CPU (the control loop's GIL) is spent on news only
         self.server.publish(self._changed(good, STATUS_GOOD), source_time=stamp)
@@ -165,6 +171,22 @@ class PlantServer:
             self.server.publish(self._changed(values, status), status=status, source_time=stamp)
         self.alarms.offer(snap.alarms, snap.values)
         self.published += 1
+
+    def _quality_values(self, good: dict[str, Any], by_status: dict[int, dict]) -> None:
+        view = self.quality.view()
+        for kpi in view.kpis:
+            value = kpi.value
+            if value is None or not math.isfinite(value):
+                by_status.setdefault(STATUS_BAD, {})[f"kpi.{kpi.key}"] = 0.0
+            else:
+                good[f"kpi.{kpi.key}"] = float(value)
+        good["quality.roll_number"] = int(view.roll_number)
+        good["quality.roll_length_m"] = round(view.position_m - view.roll_start_m, 3)
+        last = view.last_rolls[0].cpk if view.last_rolls else None
+        if last is None:
+            by_status.setdefault(STATUS_BAD, {})["quality.last_roll_cpk"] = 0.0
+        else:
+            good["quality.last_roll_cpk"] = float(last)
 
     def _changed(self, values: dict[str, Any], status: int) -> dict[str, Any]:
         out = {}

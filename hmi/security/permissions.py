@@ -43,6 +43,7 @@ class Action(StrEnum):
     PROFILES_MANAGE = "profiles.manage"
     PANEL_EXIT = "panel.exit"
     IO_FORCE = "io.force"
+    ROLL_NEW = "roll.new"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ BASE: Mapping[str, Permission] = {
     Action.ALARM_ACKNOWLEDGE: Permission(at_least(_OP), "acknowledge alarms"),
     Action.RECIPE_LOAD: Permission(at_least(_OP), "load an approved recipe"),
     Action.AUDIT_VIEW: Permission(at_least(_OP), "view the audit trail"),
+    Action.ROLL_NEW: Permission(at_least(_OP), "cut a new roll before its length"),
     Action.RECIPE_EDIT: Permission(at_least(_ENG), "edit recipes"),
     Action.LIMITS_EDIT: Permission(at_least(_ENG), "edit equipment and recipe limits"),
     Action.TUNING_EDIT: Permission(at_least(_ENG), "change controller tuning"),

@@ -24,6 +24,7 @@ from hmi.hardware.config import (
 from hmi.hardware.emulated import EmulatedProfile
 from hmi.plant import MATERIALS, Equipment, Line
 from hmi.runtime import InjectFault, Runtime, SimClock, StartLine, StopLine, WriteSetpoint
+from hmi.sim.rolls import RunRolls
 from hmi.sim.scenario import Event, Scenario
 from hmi.sim.startup import StartupTracker
 from hmi.sim.stats import SIDES, RunStatistics, Sample, TargetTrack
@@ -75,8 +76,10 @@ class _Collector:
         stats: RunStatistics,
         track: TargetTrack,
         startup: StartupTracker,
+        rolls: RunRolls | None = None,
     ):
         self.line = profile.line
+        self.rolls = rolls
         self.stats = stats
         self.track = track
         self.startup = startup
@@ -98,14 +101,21 @@ class _Collector:
         moved = line.web_position_m != self._last_position_m
         self._last_position_m = line.web_position_m
         if not moved:  # a standing web makes no product: its film is not judged again
+            if self.rolls is not None:  # its heat still belongs to the roll under way
+                self.rolls.sample(t_s, gauge_pos, target, values)
             return
+        zones = line.true_gauge_zones_mg_cm2() if with_zones else None
+        if self.rolls is not None:
+            self.rolls.sample(t_s, gauge_pos, target, values,
+                              line.true_areal_mass_at_gauge_mg_cm2,
+                              line.true_thickness_at_gauge_um, zones)  # fmt: skip
         self.stats.add(
             Sample(
                 t_s=t_s,
                 gauge_position_m=gauge_pos,
                 target=target,
                 mean_mg_cm2=line.true_areal_mass_at_gauge_mg_cm2,
-                zones_mg_cm2=line.true_gauge_zones_mg_cm2() if with_zones else None,
+                zones_mg_cm2=zones,
                 thickness_um=line.true_thickness_at_gauge_um,
                 gap_error_um={
                     s: line.effective_gap_um[s] - values.get(f"gap_{s}_ref_um", float("nan"))
@@ -130,6 +140,17 @@ def _apply(event: Event, runtime: Runtime, startup: StartupTracker, line: Line) 
         runtime.submit(InjectFault(kind, params, user="scenario"))
 
 
+def _alarms_to(report: AlarmReport, rolls: RunRolls) -> Callable[[object], None]:
+    """Alarm events to the run's alarm report, and each raise to the roll it happened in."""
+
+    def offer(event) -> None:  # type: ignore[no-untyped-def]
+        report.offer(event)
+        if str(event.event) == "raised":
+            rolls.tracker.alarm_raised(event.alarm)
+
+    return offer
+
+
 def run_scenario(
     scenario: Scenario, controller: str = DEFAULT_CONTROLLER, progress: Progress | None = None
 ) -> dict[str, object]:
@@ -151,6 +172,13 @@ def run_scenario(
         segment_times_s=[e.at_s for e in events if e.type in SETPOINT_EVENTS],
     )
     startup = StartupTracker(scenario.recipe.tolerance_pct)
+    rolls = RunRolls(
+        scenario.recipe.roll_length_m,
+        scenario.recipe.tolerance_pct,
+        scenario.recipe.name or scenario.scenario.name,
+        scenario.recipe.width_mm,
+        config.line.trim_width_frac,
+    )
     alarm_report = AlarmReport()
     runtime = Runtime(
         profile,
@@ -163,9 +191,9 @@ def run_scenario(
         clock=SimClock(),
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,
-        sinks=[_Collector(profile, stats, track, startup)],
+        sinks=[_Collector(profile, stats, track, startup, rolls)],
         running=not cold,
-        alarms=AlarmEngine(load_definitions(), alarm_report.offer),
+        alarms=AlarmEngine(load_definitions(), _alarms_to(alarm_report, rolls)),
     )
     duration = scenario.scenario.duration_s
     started = time.perf_counter()
@@ -197,6 +225,8 @@ def run_scenario(
         "sim_speed_x_realtime": round(duration / elapsed, 1),
         "loop_faults": snap.timing.faults if snap else None,
         **alarm_report.summary(),
+        "roll_length_m": scenario.recipe.roll_length_m,
+        "rolls": rolls.summary(),
     }
 
 

@@ -62,6 +62,8 @@ class RecipeSection(_Strict):
     width_mm: float = Field(default=1000.0, **_range("web_width_mm"))
     line_speed_m_min: float = Field(gt=0, le=tag("line_speed_sp_m_min").high)
     tolerance_pct: float = Field(default=1.5, gt=0, le=20)
+    # rolls (coils) are cut at this length (m of film); the recipe model's range and default
+    roll_length_m: float = Field(default=2000.0, ge=50.0, le=20_000.0)
     formulation: dict[str, float] | None = None  # None: the material's own
     file: str | None = None  # the recipe file it came from (kept for the report)
 
@@ -94,6 +96,7 @@ def _recipe_from_file(raw: dict[str, Any], base: Path) -> dict[str, Any]:
             "width_mm": recipe.web_width_mm,
             "line_speed_m_min": recipe.line_speed_m_min,
             "tolerance_pct": recipe.areal_mass_tolerance_pct,
+            "roll_length_m": recipe.roll_length_m,
             "formulation": recipe.formulation,
             "file": name,
         }

@@ -84,6 +84,7 @@ def open_window(stack: Stack, args: argparse.Namespace) -> MainWindow:
         about=about,
         commissioning=stack.commissioning,
         history=stack.history,
+        quality=stack.quality,
     )
     kiosk = Kiosk(window, stack.security) if kiosk_mode else None
     window.kiosk = kiosk  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from hmi.alarms.model import AlarmStatus
+from hmi.quality.service import QualityService
 from hmi.recipes.service import RecipeService
 from hmi.runtime.commissioning import CommissioningService
 from hmi.runtime.service import LineService
@@ -37,6 +38,7 @@ from hmi.ui.login import first_run_dialog, login_dialog
 from hmi.ui.messages import readable
 from hmi.ui.mimic import OverviewScreen
 from hmi.ui.nav import NavBar
+from hmi.ui.quality import QualityScreen
 from hmi.ui.recipes import RecipesScreen
 from hmi.ui.screen import Screen, ScreenContext, ScreenFactory
 from hmi.ui.theme import apply_theme, theme_applied_to_app
@@ -50,6 +52,7 @@ SCREENS: tuple[tuple[str, ScreenFactory], ...] = (
     ("Alarms", AlarmsScreen),
     ("Recipes", RecipesScreen),
     ("Trends", TrendsScreen),
+    ("Quality", QualityScreen),
     ("Commissioning", CommissioningScreen),
     ("Audit", AuditScreen),
     ("Users", UsersScreen),
@@ -72,6 +75,7 @@ class MainWindow(QMainWindow):
         screens: Sequence[tuple[str, ScreenFactory]] = SCREENS,
         interval_ms: int = FRAME_INTERVAL_MS,
         about: AboutInfo | None = None,
+        quality: QualityService | None = None,
     ) -> None:
         """`security`: the panel's security service (login, Audit and Users screens,
         auto-logout). Without it the window acts as `service`'s session, with no login."""
@@ -104,12 +108,15 @@ class MainWindow(QMainWindow):
             about=about,
             commissioning=commissioning,
             history=history,
+            quality=quality,
         )
         self.screens: dict[str, Screen] = {}
         for name, factory in screens:
             if security is None and getattr(factory, "needs_security", False):
                 continue
             if recipes is None and getattr(factory, "needs_recipes", False):
+                continue
+            if quality is None and getattr(factory, "needs_quality", False):
                 continue
             screen = factory(context)
             self.screens[name] = screen

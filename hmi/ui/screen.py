@@ -18,6 +18,7 @@ from hmi.security import SecurityService
 from hmi.ui.widgets import Notify
 
 if TYPE_CHECKING:
+    from hmi.quality.service import QualityService
     from hmi.ui.about import AboutInfo
 
 
@@ -35,6 +36,7 @@ class ScreenContext:
     about: AboutInfo | None = None
     commissioning: CommissioningService | None = None  # the fieldbus link and loop check
     history: TrendHistory | None = None  # the historian, markers and pen sets (None: live only)
+    quality: QualityService | None = None  # CD × MD map, rolls, headline figures
 
 
 class Screen(QWidget):
@@ -46,6 +48,7 @@ class Screen(QWidget):
     required_action: str | None = None
     needs_security = False
     needs_recipes = False
+    needs_quality = False
 
     def __init__(self, context: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

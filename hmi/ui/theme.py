@@ -89,6 +89,8 @@ QToolTip {{ background: {ENTRY_BG}; color: {TEXT}; border: 1px solid {PANEL_BORD
 #groupTitle {{ font-size: {LABEL_PX}px; font-weight: 700; color: {TEXT}; padding-top: 4px; }}
 #columnTitle {{ font-size: 13px; font-weight: 700; color: {TEXT_MUTED}; }}
 #caption {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
+#qualityValue {{ font-size: 16px; font-weight: 600; padding: 1px 4px; }}
+#qualityValue[state="deviation"] {{ background: {DEVIATION}; color: {DEVIATION_TEXT}; }}
 #unit {{ font-size: {LABEL_PX}px; color: {TEXT_MUTED}; }}
 #mimicBlock {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 4px; }}
 #mimicTitle {{ font-size: 15px; font-weight: 700; }}

@@ -92,6 +92,33 @@ def test_state_recipe_identification_and_production_counters(plant):
     assert (stack.data_dir / "opcua" / "plant-server.der").stat().st_size > 500
 
 
+def test_headline_figures_and_the_roll_under_way_are_served(plant):
+    stack, server, endpoint = plant
+    wait_until(lambda: stack.quality.view().scans >= 1, 20.0, "a gauge scan (8 s a pass)")
+    published = server.published
+    wait_until(lambda: server.published > published + 1, 5.0, "a publish after the scan")
+    names = [
+        "Line.Quality.Throughput",
+        "Line.Quality.CellEnergyPerYear",
+        "Line.Quality.ArealMassCpk",
+        "Line.Quality.RollNumber",
+        "Line.Quality.RollLength",
+    ]
+
+    async def work(client, node):
+        values = [await node(n).read_value() for n in names]
+        unit = await node("Line.Quality.GapAccuracyOS").get_child("0:EngineeringUnits")
+        return values, await unit.read_value()
+
+    (throughput, gwh, cpk, roll, made), unit = _session(endpoint)(work)  # fmt: skip
+    kpis = {k.key: k.value for k in stack.quality.view().kpis}
+    assert throughput == pytest.approx(kpis["throughput_m2_h"], rel=0.02) and throughput > 0
+    assert gwh == pytest.approx(kpis["cell_energy_gwh_year"], rel=0.02) and gwh > 0
+    assert cpk == pytest.approx(kpis["areal_mass_cpk"], rel=0.05)
+    assert roll == 1 and made > 0
+    assert unit.DisplayName.Text == "µm"  # m²/h, GWh/year: no Rec. 20 code confirmed
+
+
 def test_the_plant_server_is_off_by_default_and_its_setting_is_checked(tmp_path):
     assert load_settings(tmp_path).enabled is False
 

@@ -29,6 +29,7 @@ EXPECTED: dict[str, Role] = {
     "alarm.acknowledge": OP,
     "recipe.load": OP,
     "audit.view": OP,
+    "roll.new": OP,
     "recipe.edit": ENG,
     "limits.edit": ENG,
     "tuning.edit": ENG,

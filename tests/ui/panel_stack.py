@@ -27,13 +27,19 @@ ROLES: tuple[tuple[str | None, Role], ...] = (
 
 
 def build_window(
-    data_dir: Path, *, warm_up_s: float = 60.0, line_clock: bool = False
+    data_dir: Path,
+    *,
+    warm_up_s: float = 60.0,
+    roll_length_m: float = 2000.0,
+    line_clock: bool = False,
 ) -> SimpleNamespace:
     """The stack (recipe_stack.build) plus its MainWindow (timer stopped: callers refresh)."""
     from hmi.ui.about import AboutInfo
     from hmi.ui.main_window import MainWindow
 
-    stack = recipe_stack.build(data_dir, alarms=True, history=True, line_clock=line_clock)
+    stack = recipe_stack.build(
+        data_dir, alarms=True, history=True, roll_length_m=roll_length_m, line_clock=line_clock
+    )
     stack.runtime.run_for(warm_up_s)
     window = MainWindow(
         stack.service,
@@ -44,6 +50,7 @@ def build_window(
         commissioning=CommissioningService(stack.service, stack.runtime.profile),
         about=AboutInfo(data_dir=data_dir, profile_name="Emulated line"),
         history=stack.history,
+        quality=stack.quality,
     )
     window.timer.stop()
     stack.window = window
@@ -76,6 +83,13 @@ def every_view(app, stack: SimpleNamespace) -> Iterator[str]:
         window.show_screen(name)
         settle(app, window)
         yield name
+        pages = getattr(window.screens[name], "pages", {})  # a screen of several pages
+        for page in list(pages)[1:]:
+            window.screens[name].show_page(page)
+            settle(app, window)
+            yield f"{name}: {page}"
+        if pages:
+            window.screens[name].show_page(next(iter(pages)))
 
 
 LONG_ERROR = (

@@ -13,6 +13,9 @@ from hmi.core.roles import Role
 from hmi.core.tags import TagKind, names
 from hmi.hardware import build_profile, load_profile
 from hmi.history import Historian, database_path, open_store
+from hmi.quality.monitor import QualityMonitor
+from hmi.quality.roll_store import RollStore
+from hmi.quality.service import QualityService
 from hmi.recipes.service import RecipeService
 from hmi.runtime import Runtime, SimClock
 from hmi.runtime.pen_sets import PenSetStore
@@ -37,9 +40,11 @@ def build(
     alarms: bool = False,
     history: bool = False,
     line_clock: bool = False,
+    roll_length_m: float = 2000.0,
 ) -> SimpleNamespace:
     """security, runtime, service (the panel's session) and recipes on `data_dir`'s store;
     `alarms`: with the alarm engine and its journal (stack.journal) as the app runs it;
+    quality: the monitor (rolls of `roll_length_m`, committed at the cut) and its service;
     `history`: with the historian at 10 Hz and the Trends screen's history (stack.history);
     `line_clock`: the audit's clock is the line's (simulated) wall clock, so audit records and
     samples share one timeline, as they do on the real clock."""
@@ -64,19 +69,31 @@ def build(
         trend_history = TrendHistory(
             historian, journal, database_path(data_dir), pen_sets, data_dir / "exports"
         )
+    rolls = RollStore(database_path(data_dir))
+    made: list = []
+    monitor = QualityMonitor(
+        roll_finished=rolls.add,
+        recipe=lambda: (made[0].recipe_name, made[0].recipe_version) if made else ("", None),
+        alarms=engine.summary if engine is not None else None,
+        roll_length_m=roll_length_m,
+    )
     runtime = Runtime(
         build_profile(cfg),
         LineController(),
         clock=SimClock(),
         recipe_name=cfg.startup.recipe_name,
         alarms=engine,
-        sinks=[historian] if historian is not None else [],
+        sinks=[monitor, historian] if historian is not None else [monitor],
     )
     line.append(runtime)
+    made.append(runtime)
     service = LineService(
         runtime, security, audit=security.audit, signatures=security, journal=journal
     )
     recipes = RecipeService(security, cfg.limits)
+    quality = QualityService(
+        monitor, rolls, security, audit=security.audit, reports_dir=data_dir / "reports"
+    )
     return SimpleNamespace(
         security=security,
         runtime=runtime,
@@ -85,4 +102,6 @@ def build(
         journal=journal,
         historian=historian,
         history=trend_history,
+        quality=quality,
+        rolls=rolls,
     )

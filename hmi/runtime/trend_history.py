@@ -33,10 +33,6 @@ MAX_MARKERS = 500
 class PenHistory(Protocol):
     """What the trend needs of the historian (hmi.history.Historian)."""
 
-    def close(self) -> None:
-        if self.audit is not None:
-            self.audit.conn.close()
-
     @property
     def tags(self) -> tuple[str, ...]: ...
 
@@ -87,6 +83,10 @@ class TrendHistory:
         self.pen_sets = pen_sets
         self.export_dir = export_dir
         self._messages = {d.name: d.message for d in load_definitions()}
+
+    def close(self) -> None:
+        if self.audit is not None:
+            self.audit.conn.close()
 
     @property
     def tags(self) -> tuple[str, ...]:

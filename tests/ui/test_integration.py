@@ -61,7 +61,10 @@ def test_a_line_speed_entered_in_the_keypad_reaches_the_loop(stack):
 def test_trends_plot_the_runtime_trend(stack):
     runtime, window = stack
     window.show_screen("Trends")
-    x, y = window.screens["Trends"].curves["areal_mass_mg_cm2"].getData()
-    t, trend = runtime.trend.window(60)
-    assert len(x) == len(t) > 10 and x[-1] == 0.0
+    curve = window.screens["Trends"].chart.curves["areal_mass_mg_cm2"]
+    x, y = curve.xData, curve.yData  # on clock time: the newest sample at the snapshot's
+    t, trend = runtime.trend.window(600)
+    snapshot = runtime.latest()
+    assert len(x) == len(t) > 10
+    assert x[-1] == pytest.approx(t[-1] + snapshot.wall_time - snapshot.t_s)
     assert y[-1] == trend["areal_mass_mg_cm2"][-1]

@@ -295,7 +295,7 @@ class Runtime(RetainedState, CommandDispatch):
             alarms=alarms,
             sequence=self.sequencer.state(),
             manual=self.manual.state(),
-            working_setpoints=dict(self._working),
+            working_setpoints=self._working,  # a new dict every tick, never changed after
             restored=self._restored_text,
         )
         if t_s >= self._next_trend_t - 1e-9:
@@ -338,6 +338,9 @@ class Runtime(RetainedState, CommandDispatch):
 
     def _update_percentiles(self) -> None:
         n = min(self._ticks, len(self._lateness))
+        if not self._lateness[:n].any():  # never late (a simulated clock): skip the sort
+            self._percentiles_ms = (0.0, 0.0, 0.0)
+            return
         window_ms = self._lateness[:n] * 1000.0
         p50, p99 = np.percentile(window_ms, (50, 99))
         self._percentiles_ms = (float(p50), float(p99), float(window_ms.max()))

@@ -34,7 +34,7 @@ from hmi.history import Historian, database_path
 from hmi.history.tier_writer import TierWriter
 from hmi.history.tiers import MINUTE, SECOND
 
-TAGS = names(TagKind.MEASURED) + names(TagKind.SETPOINT) + names(TagKind.OUTPUT)
+TAGS = tuple(n for kind in TagKind for n in names(kind))  # every registry tag, as the app
 PENS = ("areal_mass_mg_cm2", "gap_os_um", "gap_ds_um", "roll_force_os_kn")
 NOW_WALL = 1_790_000_040.0  # a fixed "now" on a whole minute, so runs are comparable
 HOUR_S = 3600.0

@@ -99,7 +99,7 @@ def build_stack(
     if history:
         store = open_store(data_dir)  # creates the directory and applies migrations
         closers.append(store.close)
-        recorded = names(TagKind.MEASURED) + names(TagKind.SETPOINT) + names(TagKind.OUTPUT)
+        recorded = tuple(n for kind in TagKind for n in names(kind))  # every registry tag
         historian = Historian(database_path(data_dir), recorded, sample_period_s=0.1)
         historian.start()
         closers.append(historian.close)

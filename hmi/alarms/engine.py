@@ -48,6 +48,11 @@ class _Alarm:
         "reason",
         "hold",
         "status",
+        "sup_stopped",
+        "sup_starting",
+        "sup_grade",
+        "sup_refill_tag",
+        "sup_by",
     )
 
     def __init__(self, d: AlarmDefinition) -> None:
@@ -67,6 +72,13 @@ class _Alarm:
         self.reason = ""
         self.hold = ""  # "", "shelved", "suppressed", "oos": why it is not annunciated
         self.status: AlarmStatus | None = None  # published record, rebuilt after a change
+        # suppress_when taken apart once, so the per-tick check is a few attribute reads
+        when = d.suppress_when
+        self.sup_stopped = "line_stopped" in when
+        self.sup_starting = "line_starting" in when
+        self.sup_grade = "grade_change" in when
+        self.sup_refill_tag: str | None = d.refill_tag if "refilling" in when else None
+        self.sup_by: tuple[_Alarm, ...] = ()  # the alarms named "alarm:<name>", see the engine
 
 
 class AlarmEngine:
@@ -86,6 +98,8 @@ class AlarmEngine:
         self._by_name = {a.d.name: a for a in self._alarms}
         if len(self._by_name) != len(self._alarms):
             raise ValueError("alarm names must be unique")
+        for a in self._alarms:
+            a.sup_by = tuple(self._by_name[s[6:]] for s in a.d.suppress_when if s[:6] == "alarm:")
         self._sinks: list[EventSink] = [sink] if sink else []
         self._settle_s = settle_s
         self._grade_change_s = grade_change_s
@@ -139,17 +153,35 @@ class AlarmEngine:
                     self._changed_at = t_s
                 last[i] = x
         self._changing = t_s - self._changed_at < self._grade_change_s
+        changing = self._changing
         for a in self._alarms:
-            if a.hold:
-                if a.hold == "suppressed" or a.d.suppress_when:
-                    self._suppression(a, stopped, starting, values)
-                if a.hold == "shelved" and t_s >= a.shelved_until:
+            # suppressed by design now? (inlined: this runs for every alarm every tick)
+            sup = False
+            if a.d.suppress_when:
+                if (stopped and a.sup_stopped) or (starting and a.sup_starting):
+                    sup = True
+                elif changing and a.sup_grade:
+                    sup = True
+                elif a.sup_refill_tag is not None and values.get(a.sup_refill_tag, 0.0) >= 0.5:
+                    sup = True
+                else:
+                    for other in a.sup_by:
+                        if other.active:
+                            sup = True  # a consequence of an alarm already annunciated
+                            break
+                if sup and not a.hold:
+                    a.hold, a.state = "suppressed", S.SUPPRESSED
+                    self._emit(a, Event.SUPPRESSED)
+                    continue
+            hold = a.hold
+            if hold:
+                if hold == "suppressed" and not sup:
+                    self._release(a)
+                    self._emit(a, Event.UNSUPPRESSED)
+                elif hold == "shelved" and t_s >= a.shelved_until:
                     self._unshelve(a, "system", "shelf expired")
                 if a.hold:
                     continue
-            elif a.d.suppress_when and self._suppressed(a.d, stopped, starting, values):
-                self._suppression(a, stopped, starting, values)
-                continue
             cond = a.test(values, quality, flags, t_s, a.cond)
             if cond != a.cond:
                 a.cond = cond
@@ -213,31 +245,6 @@ class AlarmEngine:
             self._summary = self._build()
 
     # ----- internals -----
-    def _suppressed(
-        self, d: AlarmDefinition, stopped: bool, starting: bool, values: Mapping[str, float]
-    ) -> bool:
-        for s in d.suppress_when:
-            if (s == "line_stopped" and stopped) or (s == "line_starting" and starting):
-                return True
-            if s == "grade_change" and self._changing:
-                return True
-            if s == "refilling" and values.get(d.refill_tag, 0.0) >= 0.5:
-                return True
-            if s.startswith("alarm:") and self._by_name[s[6:]].active:
-                return True  # a consequence of an alarm already annunciated
-        return False
-
-    def _suppression(
-        self, a: _Alarm, stopped: bool, starting: bool, values: Mapping[str, float]
-    ) -> None:
-        now = self._suppressed(a.d, stopped, starting, values)
-        if now and not a.hold:
-            a.hold, a.state = "suppressed", S.SUPPRESSED
-            self._emit(a, Event.SUPPRESSED)
-        elif not now and a.hold == "suppressed":
-            self._release(a)
-            self._emit(a, Event.UNSUPPRESSED)
-
     def _unshelve(self, a: _Alarm, user: str, reason: str) -> None:
         self._release(a)
         a.shelved_until, a.shelved_until_wall = math.inf, math.nan

@@ -44,6 +44,8 @@ class EmulatedProfile(HardwareProfile):
             "gauge_distance_m": config.line.gauge_distance_m,
         }
         self.equipment = Equipment(**(geometry | config.emulated.equipment))
+        self._last_settings: dict[str, float] = {}
+        self._eq: Equipment | None = None  # the line's equipment after the last settings
         self.material = MATERIALS[config.emulated.material]
         start = config.startup
         self.line = Line.at_steady_state(
@@ -122,7 +124,10 @@ class EmulatedProfile(HardwareProfile):
         values.update(self._profile)
         # a value the instrument could not give (NaN from a faulted gauge) is bad, as a PLC
         # driver would flag it; everything else the emulated link delivers is good
-        quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
+        if all(map(isfinite, values.values())):  # the common case, at C speed
+            quality = dict.fromkeys(values, Quality.GOOD)
+        else:
+            quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
         return ProcessImage(t_s, values, quality)
 
     def _advance(self, t_s: float) -> None:
@@ -139,8 +144,10 @@ class EmulatedProfile(HardwareProfile):
             raise CommunicationError(f"{self.name}: link timeout")
         v = outputs.values
         settings = {f: v[t] for t, f in PROCESS_SETTINGS.items() if t in v and isfinite(v[t])}
-        if settings:
+        # the same settings onto the same equipment object again change nothing: skip them
+        if settings and (settings != self._last_settings or self.line.equipment is not self._eq):
             self.line.set_process_settings(**settings)
+            self._last_settings, self._eq = settings, self.line.equipment
         old = self._commands
         self._commands = LineCommands(
             feeder_sp_kg_h={

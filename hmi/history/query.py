@@ -4,9 +4,9 @@ A chart of `max_points` points shows max_points // 2 min/max pairs, so it needs 
 wider than span / (max_points // 2). The query takes the coarsest tier that is at least
 that fine (fewest rows to read, no detail lost at that zoom), unless that tier no longer
 holds the start of the range (pruned by age or by the size cap): then the next coarser
-tier that does. Raw answers only short spans (under ~10 min at 1,200 points), roll-ups the
-rest, so no query reads more than about twice the rows of one tier's worth of pixels
-times its bucket ratio (8 h at 1 s: 28,800 rows; 30 days at 1 min: 43,200 rows).
+tier that does. At 1,200 points raw answers spans up to ~10 min, the 1 s tier up to ~10 h,
+the 1 min tier beyond: up to ~10 h a query reads fewer than 60 rows per pair shown (8 h at
+1 s: 28,800 rows); beyond, one row per minute (30 days: 43,200 rows; a year: 525,600).
 
 A roll-up bucket's points sit at its middle (its start + width / 2) and a bucket is in a
 range when its middle is. The newest bucket of each roll-up is still open (in the writer's

@@ -34,7 +34,7 @@ from hmi.runtime.dispatch import CommandDispatch
 from hmi.runtime.manual import ManualStation, SetpointRamps
 from hmi.runtime.retain import RetainedState
 from hmi.runtime.sequences import LineSequencer, Plan, SequenceConfig, sequence_config_for
-from hmi.runtime.snapshot import Snapshot, TickStats
+from hmi.runtime.snapshot import Snapshot, TickStats, snapshot_from
 from hmi.runtime.trend import TrendBuffer
 
 DEFAULT_PERIOD_S = 0.01  # 100 Hz
@@ -137,14 +137,26 @@ class Runtime(RetainedState, CommandDispatch):
 
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._latest: Snapshot | None = None
+        # the latest tick's snapshot parts, and the snapshot built from them (see `latest`)
+        self._parts: tuple | None = None
+        self._built: tuple[tuple, Snapshot] | None = None
 
     # ----- public, thread-safe -----
     def submit(self, command: Command) -> None:
         self._commands.put(command)
 
     def latest(self) -> Snapshot | None:
-        return self._latest
+        """The latest tick's snapshot, built on the first call after that tick (any thread:
+        the parts are one tuple replaced whole, so a reader never sees two ticks mixed)."""
+        parts = self._parts
+        if parts is None:
+            return None
+        built = self._built
+        if built is not None and built[0] is parts:
+            return built[1]
+        snap = snapshot_from(parts)
+        self._built = (parts, snap)
+        return snap
 
     def start(self) -> None:
         if self._thread is not None:
@@ -175,7 +187,7 @@ class Runtime(RetainedState, CommandDispatch):
         if not self.profile.connected:
             self.profile.connect()
         self._run(until_s=seconds)
-        return self._latest
+        return self.latest()
 
     # ----- the loop -----
     def _all_tags(self) -> tuple[str, ...]:
@@ -276,27 +288,32 @@ class Runtime(RetainedState, CommandDispatch):
         values.update(self._setpoints)
         wall = self._wall_t0 + t_s
         alarms = self._evaluate_alarms(t_s, wall, values, image, result)
-        self._latest = Snapshot(
-            tick=self._ticks,
-            t_s=t_s,
-            wall_time=wall,
-            running=self._running,
-            mode=self._mode,
-            recipe_name=self.recipe_name,
-            recipe_version=self.recipe_version,
-            recipe_modified=any(
-                self._setpoints.get(k) != v for k, v in self._recipe_setpoints.items()
-            ),
-            values=values,
-            quality=dict(image.quality),
-            corrections=dict(result.corrections),
-            timing=self._timing(),
-            messages=tuple(self._messages),
-            alarms=alarms,
-            sequence=self.sequencer.state(),
-            manual=self.manual.state(),
-            working_setpoints=dict(self._working),
-            restored=self._restored_text,
+        p50, p99, worst = self._percentiles_ms
+        self._parts = (  # Snapshot's fields in order, TickStats' in place of timing
+            self._ticks,
+            t_s,
+            wall,
+            self._running,
+            self._mode,
+            self.recipe_name,
+            values,
+            dict(image.quality),
+            dict(result.corrections),
+            self.period_s,
+            self._ticks,
+            self._overruns,
+            p50,
+            p99,
+            worst,
+            self._faults,
+            tuple(self._messages),
+            alarms,
+            self.recipe_version,
+            any(self._setpoints.get(k) != v for k, v in self._recipe_setpoints.items()),
+            self.sequencer.state(),
+            self.manual.state(),
+            self._working,  # a new dict every tick, never changed after
+            self._restored_text,
         )
         if t_s >= self._next_trend_t - 1e-9:
             self.trend.append(t_s, values)
@@ -338,6 +355,9 @@ class Runtime(RetainedState, CommandDispatch):
 
     def _update_percentiles(self) -> None:
         n = min(self._ticks, len(self._lateness))
+        if not self._lateness[:n].any():  # never late (a simulated clock): skip the sort
+            self._percentiles_ms = (0.0, 0.0, 0.0)
+            return
         window_ms = self._lateness[:n] * 1000.0
         p50, p99 = np.percentile(window_ms, (50, 99))
         self._percentiles_ms = (float(p50), float(p99), float(window_ms.max()))

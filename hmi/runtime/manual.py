@@ -46,22 +46,26 @@ class ManualStation:
         self._split: dict[str, float] = {}
         self._last: dict[str, float] = {}  # the outputs written last tick
         self._transfer: dict[str, float] = {}  # output -> value on its way back to auto
+        self._state = ManualState()  # the last record `state()` built, and what it shows
+        self._state_key: tuple = (False, None, None, None, False)
 
     @property
     def transferring(self) -> bool:
         return bool(self._transfer)
 
     def state(self) -> ManualState:
-        def known(value: float) -> float | None:
-            return value if math.isfinite(value) else None
-
-        return ManualState(
+        """The record for the snapshot; the same object while nothing in it changed."""
+        key = (
             self.active,
-            known(self.gap_um.get("os", math.nan)),
-            known(self.gap_um.get("ds", math.nan)),
-            known(self.feed_total_kg_h),
+            _known(self.gap_um.get("os", math.nan)),
+            _known(self.gap_um.get("ds", math.nan)),
+            _known(self.feed_total_kg_h),
             bool(self._transfer),
         )
+        if key != self._state_key:
+            self._state_key = key
+            self._state = ManualState(*key)
+        return self._state
 
     def enter(self) -> None:
         """To manual: hold what was written last."""
@@ -179,3 +183,7 @@ def manual_command(
     except (ValueError, TagRangeError) as exc:
         return f"rejected: {exc}"
     return f"{text} by {command.user}"
+
+
+def _known(value: float) -> float | None:
+    return value if math.isfinite(value) else None

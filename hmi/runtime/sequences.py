@@ -51,6 +51,7 @@ __all__ = ["LineSequencer", "Plan", "SequenceConfig", "SequenceState", "sequence
 STOP_KINDS = ("normal", "quick", "emergency")
 LAST_STOPS = (*STOP_KINDS, "tripped")  # tripped: the line stopped by itself
 TIMEOUT_CONDITION = "sequence_timeout"
+_RUNNING = Plan(running=True)  # a running line without a sequence: the same plan every tick
 # conditions of the controller that forbid a start
 BLOCKING = (
     "link_lost",
@@ -99,6 +100,8 @@ class LineSequencer:
         self._last_bank_kg = 0.0
         self._not_running_s = 0.0
         self.notes: list[str] = []  # what happened on its own, for the runtime's messages
+        self._state_key: tuple | None = None  # what `state()` last built its record from
+        self._state = SequenceState()
 
     # ----- commands (return the message the runtime notes) -----
     def start(self) -> str:
@@ -134,17 +137,23 @@ class LineSequencer:
         self._park = self.line_state == "stopped" and self.last_stop in ("normal", "emergency")
 
     def state(self) -> SequenceState:
-        timeout = self.config.timeouts_s.get(self.step, 0.0) if self.step else 0.0
-        return SequenceState(
+        """The record for the snapshot; the same object while nothing in it changed (every
+        tick asks, and a line runs for hours between two sequences)."""
+        key = (
+            self.config,
             self.line_state,
             self.sequence,
             self.step,
             round(self.step_elapsed_s, 3),
-            timeout,
             self.held,
             self.last_stop,
             self.waiting_for,
         )
+        if key != self._state_key:
+            self._state_key = key
+            timeout = self.config.timeouts_s.get(self.step, 0.0) if self.step else 0.0
+            self._state = SequenceState(*key[1:5], timeout, *key[5:])
+        return self._state
 
     # ----- per tick -----
     def plan(
@@ -179,7 +188,7 @@ class LineSequencer:
                 )
             return plan
         if self.line_state == "running":
-            return Plan(running=True)
+            return _RUNNING
         return self._stopped()
 
     # ----- the steps -----

@@ -234,3 +234,24 @@ def test_retention_rejects_spans_too_short_for_recovery() -> None:
         Retention(raw_s=60)
     with pytest.raises(ValueError, match="max_bytes"):
         Retention(max_bytes=1000)
+
+
+def test_an_empty_store_answers_empty_and_names_no_tier(tmp_path: Path) -> None:
+    with _historian(tmp_path) as h:
+        assert h.query("a", 0.0, 1e10) == ([], [])
+        assert h.query_many(["a", "b"], 0.0, 1e10, 100) == {"a": ([], []), "b": ([], [])}
+        assert h.query_table(["a"], 0.0, 1e10) == ([], {"a": []})
+        assert h.query_tier(0.0, 1e10) is None and h.table_tier(0.0) is None
+
+
+def test_the_query_tier_follows_span_and_width(tmp_path: Path) -> None:
+    h = _historian(tmp_path)
+    _offer_10hz(h, range(18_000))  # 30 min
+    h.close()
+    with _historian(tmp_path) as h:
+        end = _wall(17_999)
+        assert h.query_tier(end - 300, end, max_points=1200) == "raw"  # 5 min
+        assert h.query_tier(end - 1800, end, max_points=1200) == "1s"
+        assert h.query_tier(end - 1800, end, max_points=40) == "1min"
+        # a range reaching far past the data: the resolution of the part that holds data
+        assert h.query_tier(end - 300, end + 86_400, max_points=1200) == "raw"

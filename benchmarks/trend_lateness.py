@@ -15,6 +15,7 @@ Cases:
 - login_worker: a login through the login dialog every 2 s (argon2 on a worker thread).
 - login_gui_thread: the same login called on the GUI thread (how it was before), to compare.
 - csv_export: Trends on the last 8 h, a CSV export of 8 pens every 3 s (worker thread).
+- screen_switches: the next screen every second (Overview, Alarms, Recipes, Trends, ...).
 - child_trends_8_pens_live: trends_8_pens_live with the runtime in a child process
   (hmi.runtime.child: its own GIL); lateness measured in the child, the GUI in this process
   drawing the ring filled from the child's frames.
@@ -60,6 +61,7 @@ CASES = (
     "login_worker",
     "login_gui_thread",
     "csv_export",
+    "screen_switches",
     "child_trends_8_pens_live",
 )
 PASSWORD = "panel-login-7"
@@ -82,6 +84,10 @@ def _action(case: str, stack, window, screen):
         return (lambda: screen.pan(-0.1 if next(steps) % 2 == 0 else 0.1)), 500
     if case == "csv_export":
         return (lambda: screen.export_csv() if screen.csv_button.isEnabled() else None), 3000
+    if case == "screen_switches":
+        names = [n for n, b in window.nav.buttons.items() if b.isEnabled()]
+        turn = iter(range(10**9))
+        return (lambda: window.show_screen(names[next(turn) % len(names)])), 1000
     if case == "login_gui_thread":
         return (lambda: stack.security.login("bench", PASSWORD)), 2000
     if case == "login_worker":

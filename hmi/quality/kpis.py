@@ -192,7 +192,7 @@ def headline(s: SessionFigures, cell: CellAssumption | None = None) -> list[Kpi]
         Kpi("throughput_m2_h", "Throughput", m2_h, "m²/h",
             "electrode kept (web width less the edge trim) per running hour", "", 0),
         Kpi("cell_energy_gwh_year", "Equivalent cell energy", gwh_year, "GWh/year",
-            f"{cell.describe()}; {per_m2}; × 8760 h a year × utilisation",
+            f"{cell.describe()}; {per_m2}; 8760 h a year",
             "claim: 5–8 GWh a year from one line", 2),
         Kpi("energy_kwh_m2", "Energy per m²", kwh_m2, "kWh/m²",
             "drives, heaters and mixer of this line, standby heat included", CLAIM_ENERGY, 3),

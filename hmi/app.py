@@ -20,6 +20,7 @@ from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
 from hmi.history.retained import RetainedStore
+from hmi.quality.kpis import CellAssumption
 from hmi.quality.monitor import QualityMonitor
 from hmi.quality.roll_store import RollStore, RollWriter
 from hmi.quality.service import QualityService, recipe_facts
@@ -76,6 +77,12 @@ class Stack:
             close()
 
 
+def profile_cell(config: ProfileConfig) -> CellAssumption | None:
+    """The profile's [cell] section for the headline figures (None: the recipe material's)."""
+    cell = config.cell
+    return None if cell is None else CellAssumption(**cell.model_dump(), source="profile")
+
+
 def build_stack(
     profile_path: Path,
     data_dir: Path,
@@ -124,6 +131,7 @@ def build_stack(
         recipe_facts=lambda name, version: recipe_facts(made[1] if made else None, name, version),
         alarms=alarms.summary,
         trim_width_frac=config.line.trim_width_frac,
+        cell=profile_cell(config),
     )
     sinks.append(monitor)
     runtime = Runtime(

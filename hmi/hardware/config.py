@@ -80,6 +80,49 @@ class EmulatedSection(_Strict):
     equipment: dict[str, float] = Field(default_factory=dict)  # overrides of plant defaults
 
 
+def _in_range(value: float, low: float, high: float, unit: str) -> float:
+    """`value` if low ≤ value ≤ high, else ValueError naming value and range (as the
+    equipment overrides do: "0 is out of range (allowed 50 to 4000 mAh/g)")."""
+    if not low <= value <= high:
+        raise ValueError(f"{value:g} is out of range (allowed {low:g} to {high:g}{unit})")
+    return value
+
+
+class CellSection(_Strict):
+    """The cell the electrode goes into, for the headline figures (cell Wh per m², GWh a year,
+    kWh per kWh of cell). Optional: without it, the defaults for the recipe's material apply
+    (hmi/quality/kpis.py, `CELLS`). It applies to every recipe this line runs."""
+
+    specific_capacity_mah_g: float  # practical, of the active material
+    cell_voltage_v: float  # nominal, of the cell
+    utilisation_frac: float = 0.85  # share of the year making electrode (kpis.UTILISATION)
+    coated_sides: int = 1  # sides of the foil carrying a film of the measured areal mass
+
+    # wide enough for any chemistry in use or research (LTO 175, silicon 3579 mAh/g; Li–S 2.1
+    # V, LTO 2.4 V, high-voltage cathodes 4.7 V), narrow enough to catch a wrong unit
+    @field_validator("specific_capacity_mah_g")
+    @classmethod
+    def _capacity(cls, value: float) -> float:
+        return _in_range(value, 50.0, 4000.0, " mAh/g")
+
+    @field_validator("cell_voltage_v")
+    @classmethod
+    def _voltage(cls, value: float) -> float:
+        return _in_range(value, 1.0, 5.0, " V")
+
+    @field_validator("utilisation_frac")
+    @classmethod
+    def _utilisation(cls, value: float) -> float:
+        return _in_range(value, 0.01, 1.0, "")
+
+    @field_validator("coated_sides")
+    @classmethod
+    def _sides(cls, value: int) -> int:
+        if value not in (1, 2):
+            raise ValueError(f"{value} is out of range (allowed 1 or 2)")
+        return value
+
+
 class ProfileConfig(_Strict):
     """The sections every profile has; further sections belong to the driver and are
     validated by the driver's settings model (see `driver_settings`)."""
@@ -92,6 +135,7 @@ class ProfileConfig(_Strict):
     # the plant the emulated driver runs in-process, and the PLC simulator behind a fieldbus
     emulated: EmulatedSection = EmulatedSection()
     limits: LimitsSection = LimitsSection()  # what recipes may ask of this machine
+    cell: CellSection | None = None  # the headline figures' cell; None: per-material defaults
 
 
 def driver_settings(config: ProfileConfig, path: Path | str = "profile") -> Any:

@@ -7,7 +7,9 @@ Figures come from `SessionTotals` (monitor.py), folded in while the HMI runs:
   the film sees, from the plant's true state: `hmi sim run`'s gap_error_3sigma_um);
 - areal-mass consistency: 2σ of every gauge zone reading in % of target, and Cpk;
 - throughput: m² of electrode (web width, trim off) per running hour, and the equivalent cell
-  energy per year: m²/h × Wh/m² × 8760 h × utilisation;
+  energy per year: m²/h × Wh/m² × 8760 h × utilisation, the cell (capacity, voltage,
+  utilisation, coated sides) from the profile's [cell] section or, without one, the default
+  for the recipe's material — the assumption text says which;
 - energy: kWh per m² made (the line's drives, heaters and mixer; standby heat included) and
   per kWh of cell capacity;
 - material yield: electrode kept (area × mean areal mass, off-spec film taken out) against the
@@ -25,23 +27,57 @@ UTILISATION = 0.85  # share of the year a line makes electrode (assumption, stat
 
 @dataclass(frozen=True, slots=True)
 class CellAssumption:
-    """What one m² of this electrode is worth in a cell (one coated side)."""
+    """What one m² of this electrode is worth in a cell: the profile's `[cell]` section
+    (hmi/hardware/config.py, `CellSection`) or, without one, the default for the recipe's
+    material (`CELLS`)."""
 
     specific_capacity_mah_g: float  # of the active material, practical
-    nominal_voltage_v: float  # of the cell it goes into
-    source: str
+    cell_voltage_v: float  # nominal, of the cell it goes into
+    utilisation_frac: float = UTILISATION  # share of the year the line makes electrode
+    coated_sides: int = 1  # sides of the foil carrying a film of the measured areal mass
+    source: str = "profile"  # said first in the assumption text: "profile", "default for LFP"
+    capacity_note: str = ""  # e.g. "practical (170 theoretical)"
+
+    def describe(self, *, utilisation: bool = True) -> str:
+        """e.g. "profile: 165 mAh/g, 3.2 V cell, 90 % utilisation, 2 coated sides"."""
+        capacity = f"{self.specific_capacity_mah_g:g} mAh/g"
+        if self.capacity_note:
+            capacity += f" {self.capacity_note}"
+        parts = [capacity, f"{self.cell_voltage_v:g} V cell"]
+        if utilisation:
+            parts.append(f"{self.utilisation_frac * 100:.3g} % utilisation")
+        sides = self.coated_sides
+        parts.append("1 coated side" if sides == 1 else f"{sides} coated sides")
+        return f"{self.source}: " + ", ".join(parts)
 
 
 # Practical capacities of the active material and the nominal voltage of a cell built on it:
 # textbook values (theoretical LFP 170 mAh/g, graphite 372 mAh/g), not a cell design's. A line
-# replaces them with its cell design's figures.
+# states its cell design's figures in the profile's [cell] section (docs/quality.md).
 CELLS: dict[str, CellAssumption] = {
-    "LFP": CellAssumption(160.0, 3.2, "LFP: 160 mAh/g practical (170 theoretical), 3.2 V cell"),
-    "NMC": CellAssumption(190.0, 3.65, "NMC: 190 mAh/g practical (NMC 811, 4.2 V), 3.65 V cell"),
-    "graphite": CellAssumption(
-        350.0, 3.6, "graphite anode: 350 mAh/g practical (372 theoretical), 3.6 V cell"
-    ),
-}
+    "LFP": CellAssumption(160.0, 3.2, source="default for LFP",
+                          capacity_note="practical (170 theoretical)"),
+    "NMC": CellAssumption(190.0, 3.65, source="default for NMC",
+                          capacity_note="practical (NMC 811 to 4.2 V)"),
+    "graphite": CellAssumption(350.0, 3.6, source="default for graphite",
+                               capacity_note="practical (372 theoretical)"),
+}  # fmt: skip
+
+
+def default_cell(material: str) -> CellAssumption:
+    """The cell assumed for a recipe's material when the profile has no [cell] section (an
+    unknown material: LFP's, and the text says so)."""
+    found = CELLS.get(material)
+    if found is not None:
+        return found
+    lfp = CELLS["LFP"]
+    return CellAssumption(
+        lfp.specific_capacity_mah_g,
+        lfp.cell_voltage_v,
+        source=f"default for LFP (no default for {material or 'no material'})",
+        capacity_note=lfp.capacity_note,
+    )
+
 
 # Public wet-coating references (see docs/quality.md for the full citations and caveats).
 REF_CELL_KWH_PER_KWH = (20.3, 37.5)  # whole cell production, today's (wet) processes
@@ -54,15 +90,16 @@ CLAIM_ENERGY = "claim: > 35 % less energy than wet coating (no public per-m² we
 
 
 def cell_wh_per_m2(areal_mass_mg_cm2: float, active_frac: float, cell: CellAssumption) -> float:
-    """Cell energy one m² of electrode carries: mg/cm² × active fraction × mAh/g × V.
+    """Cell energy one m² of electrode carries: mg/cm² × active fraction × mAh/g × V × sides.
 
-    1 mg/cm² = 10 g/m²; mAh × V = mWh; so Wh/m² = m × f × q × V × 10 / 1000.
+    1 mg/cm² = 10 g/m²; mAh × V = mWh; so Wh/m² = m × f × q × V × n × 10 / 1000.
     """
     return (
         areal_mass_mg_cm2
         * active_frac
         * cell.specific_capacity_mah_g
-        * cell.nominal_voltage_v
+        * cell.cell_voltage_v
+        * cell.coated_sides
         / 100.0
     )
 
@@ -123,12 +160,13 @@ def _div(a: float, b: float) -> float | None:
     return a / b if b > 0 and math.isfinite(a) else None
 
 
-def headline(s: SessionFigures, utilisation: float = UTILISATION) -> list[Kpi]:
-    cell = CELLS.get(s.material, CELLS["LFP"])
+def headline(s: SessionFigures, cell: CellAssumption | None = None) -> list[Kpi]:
+    """The figures; `cell` is the profile's cell (None: the default for the recipe's material)."""
+    cell = cell if cell is not None else default_cell(s.material)
     wh_m2 = cell_wh_per_m2(s.mean_mg_cm2, s.active_frac, cell) if s.mean_mg_cm2 > 0 else math.nan
     m2_h = _div(s.area_m2, s.running_h)
     gwh_year = (
-        m2_h * wh_m2 * HOURS_PER_YEAR * utilisation / 1e9
+        m2_h * wh_m2 * HOURS_PER_YEAR * cell.utilisation_frac / 1e9
         if m2_h is not None and math.isfinite(wh_m2)
         else None
     )
@@ -138,7 +176,9 @@ def headline(s: SessionFigures, utilisation: float = UTILISATION) -> list[Kpi]:
     kept_kg = good_m2 * s.mean_mg_cm2 * 0.01 if s.mean_mg_cm2 > 0 else math.nan
     yield_pct = _div(kept_kg * 100.0, s.powder_kg)
     trim_pct = _div(s.trim_kg * 100.0, s.powder_kg)
-    cell_text = f"{cell.source}; {s.mean_mg_cm2:.2f} mg/cm² × active {s.active_frac:.2f}"
+    per_m2 = f"{s.mean_mg_cm2:.2f} mg/cm² × active {s.active_frac:.2f}"
+    if math.isfinite(wh_m2):
+        per_m2 += f" → {wh_m2:.0f} Wh/m²"
     gap = "effective-gap positioning: |mean| + 3σ of actuator position − setpoint, line running"
     return [
         Kpi("gap_accuracy_os_um", "Gap accuracy, operator side", s.gap_3sigma_um.get("os"),
@@ -152,12 +192,13 @@ def headline(s: SessionFigures, utilisation: float = UTILISATION) -> list[Kpi]:
         Kpi("throughput_m2_h", "Throughput", m2_h, "m²/h",
             "electrode kept (web width less the edge trim) per running hour", "", 0),
         Kpi("cell_energy_gwh_year", "Equivalent cell energy", gwh_year, "GWh/year",
-            f"{cell_text}; one coated side; 8760 h × {utilisation:.0%} utilisation",
+            f"{cell.describe()}; {per_m2}; 8760 h a year",
             "claim: 5–8 GWh a year from one line", 2),
         Kpi("energy_kwh_m2", "Energy per m²", kwh_m2, "kWh/m²",
             "drives, heaters and mixer of this line, standby heat included", CLAIM_ENERGY, 3),
         Kpi("energy_kwh_per_kwh_cell", "Energy per kWh of cell", kwh_per_kwh, "kWh/kWh",
-            f"this line only; {cell_text}", REF_CELL_SOURCE, 3),
+            f"this line only; {cell.describe(utilisation=False)}; {per_m2}",
+            REF_CELL_SOURCE, 3),
         Kpi("material_yield_pct", "Material yield", yield_pct, "%",
             "electrode kept (in-spec area × mean areal mass) / powder fed", "", 1),
         Kpi("trim_recycled_pct", "Trim recycled", trim_pct, "%",

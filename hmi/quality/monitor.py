@@ -25,7 +25,7 @@ from hmi.core.cd_profile import read_profile, scans_completed
 from hmi.core.tags import FEEDERS, SIDES
 from hmi.quality.capability import CapabilityAccumulator
 from hmi.quality.film import FilmFigures, Moments
-from hmi.quality.kpis import Kpi, SessionFigures, headline
+from hmi.quality.kpis import CellAssumption, Kpi, SessionFigures, headline
 from hmi.quality.rolls import DEFAULT_ROLL_LENGTH_M, RollMap, RollRecord, RollTracker
 
 MAP_ROWS = 240  # scans kept for the screen's map (32 min at 8 s a pass)
@@ -76,9 +76,12 @@ class QualityMonitor:
         roll_length_m: float = DEFAULT_ROLL_LENGTH_M,
         tolerance_pct: float = 1.5,
         trim_width_frac: float = 0.03,
+        cell: CellAssumption | None = None,
     ) -> None:
         """`trim_width_frac`: the edge trim's share of the web width; a roll's width and area
-        are the electrode kept after it (as the emulated line's energy per m² counts them)."""
+        are the electrode kept after it (as the emulated line's energy per m² counts them).
+        `cell`: the profile's cell for the headline figures (None: the recipe material's)."""
+        self.cell = cell
         self._roll_finished = roll_finished
         self._kept = 1.0 - trim_width_frac
         self._recipe = recipe or (lambda: ("", None))
@@ -259,6 +262,6 @@ class QualityMonitor:
             roll_length_m=self.tracker.roll_length_m,
             roll_figures=figures,
             last_rolls=tuple(self._last_rolls),
-            kpis=tuple(headline(self.figures())),
+            kpis=tuple(headline(self.figures(), self.cell)),
             position_m=self.tracker.position_m,
         )

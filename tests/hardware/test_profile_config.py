@@ -11,6 +11,19 @@ def test_shipped_emulated_profile_is_valid():
     config = load_profile(ROOT / "hardware_profiles" / "emulated.toml")
     assert config.profile.driver == "emulated"
     assert config.startup.areal_mass_target_mg_cm2 == 30.0
+    assert config.cell is None  # the headline figures use the recipe material's cell
+
+
+def test_the_commented_cell_example_of_the_emulated_profile_is_valid(tmp_path):
+    text = (ROOT / "hardware_profiles" / "emulated.toml").read_text(encoding="utf-8")
+    start = text.index("# [cell]")
+    example = "\n".join(line.removeprefix("# ") for line in text[start:].splitlines())
+    path = tmp_path / "with-cell.toml"
+    path.write_text(text[:start] + example + "\n", encoding="utf-8")
+    cell = load_profile(path).cell
+    assert cell is not None
+    assert (cell.specific_capacity_mah_g, cell.cell_voltage_v) == (165.0, 3.2)
+    assert (cell.utilisation_frac, cell.coated_sides) == (0.90, 2)
 
 
 @pytest.mark.parametrize(
@@ -80,6 +93,26 @@ NONSENSE = {
     "zero roll diameter": (
         "[emulated.equipment]\nroll_diameter_mm = 0\n",
         "emulated.equipment.roll_diameter_mm: 0 is out of range (allowed 100 to 2000 mm)",
+    ),
+    "cell capacity in Ah/g, not mAh/g": (
+        "[cell]\nspecific_capacity_mah_g = 0.165\ncell_voltage_v = 3.2\n",
+        "cell.specific_capacity_mah_g: 0.165 is out of range (allowed 50 to 4000 mAh/g)",
+    ),
+    "cell voltage": (
+        "[cell]\nspecific_capacity_mah_g = 165\ncell_voltage_v = 32\n",
+        "cell.cell_voltage_v: 32 is out of range (allowed 1 to 5 V)",
+    ),
+    "utilisation in %, not a fraction": (
+        "[cell]\nspecific_capacity_mah_g = 165\ncell_voltage_v = 3.2\nutilisation_frac = 90\n",
+        "cell.utilisation_frac: 90 is out of range (allowed 0.01 to 1)",
+    ),
+    "three coated sides": (
+        "[cell]\nspecific_capacity_mah_g = 165\ncell_voltage_v = 3.2\ncoated_sides = 3\n",
+        "cell.coated_sides: 3 is out of range (allowed 1 or 2)",
+    ),
+    "cell without its capacity": (
+        "[cell]\ncell_voltage_v = 3.2\n",
+        "cell.specific_capacity_mah_g: Field required",
     ),
     "inconsistent edge zones": (
         "[emulated.equipment]\ngauge_zones = 4\ngauge_edge_zones = 3\n",

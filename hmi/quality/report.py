@@ -12,10 +12,12 @@ import csv
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from hmi.alarms import load_definitions
 from hmi.core.files import open_private
 from hmi.quality.colours import SPAN, map_rgb
 from hmi.quality.rolls import RollMap, RollRecord
@@ -64,6 +66,16 @@ FOOTNOTE = (
 )
 
 
+@cache
+def _messages() -> dict[str, str]:
+    return {d.name: d.message for d in load_definitions()}
+
+
+def alarm_texts(names: Sequence[str]) -> list[str]:
+    """What the operator saw for each alarm ("Feeder binder: bridging ..."), not its name."""
+    return [_messages().get(name, name) for name in names]
+
+
 def _when(epoch: float) -> str:
     if not math.isfinite(epoch) or epoch <= 0:
         return "—"
@@ -106,7 +118,9 @@ def write_csv(path: Path, roll_id: int, record: RollRecord, roll_map: RollMap) -
                 "",
             ]
         )
-        out.writerow(["Alarms during the roll", "; ".join(record.alarms) or "none", ""])
+        out.writerow(
+            ["Alarms during the roll", "; ".join(alarm_texts(record.alarms)) or "none", ""]
+        )
         grid = roll_map.as_array()
         if grid.size:
             out.writerow([])
@@ -193,7 +207,7 @@ def write_pdf(
     pdf.multi_cell(
         0,
         4.4,
-        text(f"Alarms during the roll: {', '.join(record.alarms) or 'none'}"),
+        text(f"Alarms during the roll: {'; '.join(alarm_texts(record.alarms)) or 'none'}"),
         new_x="LMARGIN",
         new_y="NEXT",
         align="L",

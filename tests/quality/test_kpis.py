@@ -122,3 +122,14 @@ def test_the_profile_cell_reaches_the_headline_figures_through_build_stack(tmp_p
     wh_m2 = mean * 0.95 * 165 * 3.2 * 2 / 100
     m2_h = kpis["throughput_m2_h"].value
     assert gwh.value == pytest.approx(m2_h * wh_m2 * 8760 * 0.90 / 1e9, rel=1e-3)
+
+
+def test_a_roll_report_names_alarms_in_the_operators_words():
+    from hmi.alarms import load_definitions
+    from hmi.quality.report import alarm_texts
+
+    messages = {d.name: d.message for d in load_definitions()}
+    texts = alarm_texts(["feeder_binder_bridging", "areal_mass_out_of_tolerance"])
+    assert texts == [messages["feeder_binder_bridging"], messages["areal_mass_out_of_tolerance"]]
+    assert all("_" not in t for t in texts)
+    assert alarm_texts(["retired_alarm"]) == ["retired_alarm"]  # a name no longer defined

@@ -43,17 +43,9 @@ from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
 from hmi.core.roles import Role  # noqa: E402
 from hmi.history import database_path, open_store  # noqa: E402
 from hmi.runtime.trend_range import TimeRange  # noqa: E402
+from hmi.ui.trends import DEFAULT_PENS  # noqa: E402
 
-PENS = (
-    "areal_mass_mg_cm2",
-    "areal_mass_target_mg_cm2",
-    "gap_os_um",
-    "gap_ds_um",
-    "bank_mass_kg",
-    "roll_force_os_kn",
-    "roll_force_ds_kn",
-    "line_speed_m_min",
-)
+PENS = (*DEFAULT_PENS, "line_speed_m_min")  # the screen's seven, and an eighth
 CASES = (
     "gui_idle",
     "trends_8_pens_live",

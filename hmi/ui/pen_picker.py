@@ -24,7 +24,7 @@ from hmi.runtime.trend_range import MAX_PENS, PenError, check_pens
 from hmi.ui.equipment import LINE
 from hmi.ui.message_line import ErrorLine
 from hmi.ui.touchform import Field, TouchFormDialog
-from hmi.ui.widgets import dialog_button
+from hmi.ui.widgets import cancel_and_primary, dialog_button
 
 WIDE_PX = 1200  # three columns of pens from this window width, else two
 OTHER = "Controller and other values"
@@ -127,10 +127,7 @@ class PenPickerDialog(QDialog):
         self.save_button.clicked.connect(self.save_set)
         self.save_button.setEnabled(pen_sets is not None and bool(user))
         buttons.addStretch(1)
-        cancel = dialog_button("Cancel", buttons)
-        cancel.clicked.connect(self.reject)
-        self.ok_button = dialog_button("Show", buttons)
-        self.ok_button.clicked.connect(self.confirm)
+        self.ok_button = cancel_and_primary(buttons, self, "Show", self.confirm)
         layout.addLayout(buttons)
         self._fill_sets()
         self._sync()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from hmi.runtime.trend_range import TimeRange
 from hmi.ui.message_line import ErrorLine
-from hmi.ui.widgets import dialog_button
+from hmi.ui.widgets import cancel_and_primary
 
 STEPS_S: tuple[tuple[str, float], ...] = (
     ("−1 d", -86400.0),
@@ -82,10 +82,7 @@ class RangePickerDialog(QDialog):
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        cancel = dialog_button("Cancel", buttons)
-        cancel.clicked.connect(self.reject)
-        self.ok_button = dialog_button("Show", buttons)
-        self.ok_button.clicked.connect(self.confirm)
+        self.ok_button = cancel_and_primary(buttons, self, "Show", self.confirm)
         layout.addLayout(buttons)
         self._sync()
 

@@ -271,6 +271,15 @@ def add_touch_button(row: QHBoxLayout, text: str, handler: Callable[[], object])
     return button
 
 
+def cancel_and_primary(row: QHBoxLayout, dialog, primary: str, confirm) -> QPushButton:  # noqa: ANN001
+    """A dialog's Cancel (rejects) and its primary button (calls `confirm`), added to `row`;
+    returns the primary one."""
+    dialog_button("Cancel", row).clicked.connect(dialog.reject)
+    ok = dialog_button(primary, row)
+    ok.clicked.connect(confirm)
+    return ok
+
+
 def dialog_button(text: str, row: QHBoxLayout) -> QPushButton:
     """A dialog's large touch button (keypad-sized), added to `row`; no focus ring."""
     button = QPushButton(text)

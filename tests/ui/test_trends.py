@@ -33,7 +33,20 @@ def test_curves_are_on_clock_time_ending_now(window, runtime):
     assert x[0] >= snapshot.wall_time - screen.window_s - 1e-6
     assert np.isclose(y[-1], 100.0 + 999 * 0.001)
     low, high = screen.chart.plots["µm"].viewRange()[0]
-    assert np.isclose(high, snapshot.wall_time) and np.isclose(high - low, 600.0)
+    # the axis moves in steps of 1/20 of the span: "now" is within the last step
+    assert snapshot.wall_time <= high + 1e-6 < snapshot.wall_time + 30.0
+    assert np.isclose(high - low, 600.0)
+
+
+def test_the_live_time_axis_moves_in_steps_not_every_frame(window, runtime):
+    screen = trends_screen(window)
+    first = screen.chart.time_range
+    runtime.snapshot = make_snapshot(1000 + 100)  # 1 s later: redrawn, the axis stays
+    window.refresh()
+    assert screen.chart.time_range == first
+    runtime.snapshot = make_snapshot(1000 + 3100)  # 31 s later: past a 30 s step
+    window.refresh()
+    assert screen.chart.time_range.end == first.end + 30.0
 
 
 def test_presets_set_the_span_and_say_which_is_on(window):

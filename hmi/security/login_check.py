@@ -4,12 +4,24 @@ thread while the GUI thread keeps painting; the service does the rest before and
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 
 from hmi.security.passwords import verify_password
 from hmi.security.users import User
+
+
+class LoginFailed(Exception):
+    """Login or signature refused; the message is fit to show at the panel."""
+
+
+class AccountLocked(LoginFailed):
+    def __init__(self, name: str, until: float) -> None:
+        self.until = until
+        stamp = time.strftime("%H:%M:%S", time.localtime(until))
+        super().__init__(f"Account {name!r} is locked after failed attempts until {stamp}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,8 @@ a simulated clock. Everything here runs on the UI / service thread, never in the
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +18,19 @@ from hmi.core.roles import Role
 from hmi.history.store import connect, database_path
 from hmi.security.accounts import Accounts
 from hmi.security.anchor import AuditAnchor, anchor_path
-from hmi.security.audit import AuditError, AuditRecord, AuditTrail, Verification
+from hmi.security.audit import AuditRecord, AuditTrail, Verification
 from hmi.security.export import export_csv
 from hmi.security.guard import authorize
-from hmi.security.login_check import PendingLogin, Verdict
-from hmi.security.passwords import PasswordPolicy, make_hasher, verify_password
-from hmi.security.permissions import Action, permission
+from hmi.security.login_check import AccountLocked, LoginFailed, PendingLogin, Verdict
+from hmi.security.passwords import PasswordPolicy, make_hasher
+from hmi.security.permissions import Action
 from hmi.security.session import VIEWER, Session
+from hmi.security.signatures import (  # noqa: F401 (re-exported: callers import them here)
+    SIGNATURE_LIFETIME_S,
+    Signature,
+    SignatureIssuer,
+    SignatureRefused,
+)
 from hmi.security.users import SecuritySettings, User, UserStore
 
 Clock = Callable[[], float]
@@ -34,43 +38,9 @@ Clock = Callable[[], float]
 # account all read the same, so the panel does not tell a guesser which accounts exist.
 WRONG = "Login refused: wrong name or password, or account locked or disabled"
 UNKNOWN_USER = "(unknown)"  # what the trail keeps of a name that is no account: maybe a password
-SIGNATURE_LIFETIME_S = 120.0  # a signature is given for the action about to be done, now
 
 
-class LoginFailed(Exception):
-    """Login or signature refused; the message is fit to show at the panel."""
-
-
-class AccountLocked(LoginFailed):
-    def __init__(self, name: str, until: float) -> None:
-        self.until = until
-        stamp = time.strftime("%H:%M:%S", time.localtime(until))
-        super().__init__(f"Account {name!r} is locked after failed attempts until {stamp}")
-
-
-class SignatureRefused(PermissionError):
-    """A signature that was not issued for this action on this target, by this user, or that
-    was used already or has expired; the action is not carried out."""
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    """An electronic signature: who signed which action on which target (an alarm's name, a
-    recipe version's hash), meaning what, its audit record, and the one-time token the
-    security service issued it under. Only `SecurityService.redeem` makes it count."""
-
-    user: str
-    role: Role
-    action: str
-    target: str
-    meaning: str
-    reason: str
-    time: float
-    record_id: int
-    token: str
-
-
-class SecurityService:
+class SecurityService(SignatureIssuer):
     def __init__(
         self,
         users: UserStore,
@@ -259,100 +229,6 @@ class SecurityService:
         count = export_csv(self.audit.records(**filters), path)
         self.audit.record(session, Action.AUDIT_EXPORT, {"file": str(path), "records": count})
         return count
-
-    # ----- electronic signature -----
-    def sign(
-        self,
-        session: Session,
-        action: str,
-        password: str,
-        reason: str,
-        *,
-        target: str,
-        details: Mapping[str, object] | None = None,
-    ) -> Signature:
-        """Sign a critical action on one target: the acting user re-enters their password and
-        gives a reason; the `signature` record carries the meaning. The signature is good for
-        that action on that target, once, for SIGNATURE_LIFETIME_S, by that user; the service
-        that carries the action out redeems it and records the action itself. Failures count
-        toward lockout."""
-        meaning = permission(action).signature
-        if meaning is None:
-            raise ValueError(f"{action}: is not an action that is signed")
-        if not str(target).strip():
-            raise ValueError(f"{action}: a signature needs the thing it signs for")
-        self.authorize(session, action, {**(details or {}), "target": target}, reason)
-        if not reason.strip():
-            raise ValueError(f"{action}: a signature needs a reason")
-        now = self.clock()
-        user = self.users.get(session.user)
-        if user is None or user.disabled:
-            self._record_failure(session.user, "signature.failed", "no such active user")
-            raise LoginFailed(f"{session.user!r} cannot sign")
-        if user.locked(now):
-            self._record_failure(user.name, "signature.failed", "locked")
-            raise AccountLocked(user.name, user.locked_until)
-        if not verify_password(self.hasher, user.password_hash, password):
-            self.wrong_password(user, now, "signature.failed", signing=action)
-            raise LoginFailed("Wrong password: not signed")
-        record = self.audit.record(
-            session,
-            "signature",
-            {
-                **(details or {}),
-                "for": action,
-                "target": target,
-                "meaning": meaning,
-                "signed_by": user.name,
-            },
-            reason,
-            apply=lambda: self.users.update(user.name, failed_attempts=0),
-        )
-        self.touch()
-        token = secrets.token_hex(16)
-        signature = Signature(
-            user.name, user.role, action, target, meaning, reason, record.time, record.id, token
-        )
-        self._issued[token] = signature
-        return signature
-
-    def redeem(
-        self, signature: Signature | None, session: Session, action: str, target: str
-    ) -> Signature:
-        """Check `signature` for `action` on `target` by `session` and use it up. Raises
-        SignatureRefused (audited) unless this service issued exactly it, unused and in time."""
-        now = self.clock()
-        for token, issued in list(self._issued.items()):  # forget the expired ones
-            if now - issued.time > SIGNATURE_LIFETIME_S:
-                del self._issued[token]
-        problem = self._signature_problem(signature, session, action, target, now)
-        if problem:
-            details = {"for": action, "target": target, "why": problem, "outcome": "denied"}
-            try:
-                self.audit.record(session, "signature.refused", details)
-            except AuditError:
-                pass  # refused all the same
-            raise SignatureRefused(f"{action} on {target}: signature refused: {problem}")
-        assert signature is not None
-        del self._issued[signature.token]
-        return signature
-
-    def _signature_problem(
-        self, signature: Signature | None, session: Session, action: str, target: str, now: float
-    ) -> str:
-        if signature is None:
-            return "no signature given"
-        issued = self._issued.get(signature.token)
-        if issued is None:
-            used = now - signature.time <= SIGNATURE_LIFETIME_S
-            return "already used or not issued here" if used else "expired or not issued here"
-        if issued != signature:
-            return "altered after it was issued"
-        if signature.action != action or signature.target != target:
-            return f"it was given for {signature.action} on {signature.target}"
-        if signature.user.lower() != session.user.lower():
-            return f"it was given by {signature.user}, not by {session.user}"
-        return ""
 
     # ----- failures and lockout -----
     def _dummy(self) -> str:

@@ -123,15 +123,19 @@ class TrendHistory:
         found.sort(key=lambda m: m.wall_time)
         return found[-MAX_MARKERS:]
 
+    def export_path(self, span: TimeRange, suffix: str) -> Path:
+        """`<export dir>/trend-YYYYmmdd-HHMMSS<suffix>`, stamped with the range's end; the
+        folder is made if missing."""
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(span.end))
+        return self.export_dir / f"trend-{stamp}{suffix}"
+
     def export_csv(self, pens: Sequence[str], span: TimeRange, path: Path | None = None) -> Path:
         """Write every pen over `span` as CSV (one clock-time column, a column per pen with
         its label and unit; empty where the value was bad) and return the file's path."""
         chosen = check_pens(pens, self.tags)
         times, columns = self.historian.query_table(chosen, span.start, span.end)
-        if path is None:
-            self.export_dir.mkdir(parents=True, exist_ok=True)
-            stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(span.end))
-            path = self.export_dir / f"trend-{stamp}.csv"
+        path = path or self.export_path(span, ".csv")
         temporary = path.with_suffix(".partial")
         with temporary.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend_history import Marker, TrendHistory
-from hmi.runtime.trend_range import PRESETS_S, PenError, TimeRange, check_pens, live_series
+from hmi.runtime.trend_range import PRESETS_S, TimeRange, check_pens, live_series
 from hmi.ui.background import Background
 from hmi.ui.chart import TrendChart
 from hmi.ui.pen_picker import PenPickerDialog
 from hmi.ui.range_picker import RangePickerDialog
 from hmi.ui.screen import Screen, ScreenContext
+from hmi.ui.trend_export import TrendExport
 from hmi.ui.trend_readout import TrendReadout
 
 DEFAULT_PENS = (
@@ -69,7 +70,6 @@ class TrendsScreen(Screen):
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.markers: list[Marker] = []
         self.redraw_count = 0
-        self.last_export: str = ""
         self._snapshot: Snapshot | None = None
         self._older: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # live: the historian's part
         self._older_read_at = -math.inf
@@ -81,7 +81,6 @@ class TrendsScreen(Screen):
         self._settle.setSingleShot(True)
         self._settle.setInterval(int(DRAG_SETTLE_S * 1000))
         self._settle.timeout.connect(self._read_history)
-        self.exporter = Background(self, keep_all=True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -92,6 +91,11 @@ class TrendsScreen(Screen):
         self.chart.range_dragged.connect(self._dragged)
         self.chart.cursor_moved.connect(lambda _t: self._show_cursor())
         self.chart.marker_tapped.connect(self._marker_tapped)
+        self.export = (
+            TrendExport(self.history, self.chart, self.csv_button, context.notify, self)
+            if self.history is not None
+            else None
+        )
         layout.addWidget(self.chart, 1)
         self.readout = TrendReadout()
         layout.addWidget(self.readout)
@@ -201,28 +205,16 @@ class TrendsScreen(Screen):
         return dialog
 
     def export_csv(self) -> None:
-        history = self.history
-        if history is None:
-            return
-        pens, span = self.pens, self.chart.time_range
-        self.context.notify("Exporting the trend as CSV…", False)
-        self.csv_button.setEnabled(False)
-        self.exporter.run(
-            lambda: history.export_csv(pens, span), self._exported, self._export_failed
-        )
+        if self.export is not None:
+            self.export.csv(self.pens)
 
     def export_png(self) -> str:
-        history = self.history
-        if history is None:
-            return ""
-        history.export_dir.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.chart.time_range.end))
-        path = history.export_dir / f"trend-{stamp}.png"
-        if not self.chart.grab().save(str(path)):
-            self.context.notify(f"Trend picture not saved: cannot write {path}", True)
-            return ""
-        self.context.notify(f"Trend picture saved: {path}", False)
-        return str(path)
+        return self.export.png() if self.export is not None else ""
+
+    @property
+    def last_export(self) -> str:
+        """The CSV file last written ("" before the first)."""
+        return self.export.last_csv if self.export is not None else ""
 
     # ----- internals -----
     def _now(self) -> float:
@@ -269,10 +261,14 @@ class TrendsScreen(Screen):
 
     def _read_history(self) -> None:
         """History mode: read the held range in the background; drop an overtaken read."""
-        history = self.history
-        if history is None:
+        if self.history is None:
             self.redraw()
-            return
+        else:
+            self._read()
+
+    def _read(self) -> None:
+        """Series and markers of the current range, on the reader thread."""
+        history = self.history
         pens, span, width = self._query_pens(), self.span, self.chart.plot_width_px()
         self.reader.run(
             lambda: (history.series(pens, span, width), history.markers(span)),
@@ -296,16 +292,6 @@ class TrendsScreen(Screen):
 
     def _read_failed(self, error: BaseException) -> None:
         self.context.notify(f"Trend history not read: {error}", True)
-
-    def _exported(self, path) -> None:
-        self.csv_button.setEnabled(True)
-        self.last_export = str(path)
-        self.context.notify(f"Trend exported: {path}", False)
-
-    def _export_failed(self, error: BaseException) -> None:
-        self.csv_button.setEnabled(True)
-        text = str(error) if isinstance(error, PenError | OSError) else repr(error)
-        self.context.notify(f"Trend export failed: {text}", True)
 
     def _marker_tapped(self, marker: Marker) -> None:
         self.readout.show_marker(marker)
@@ -350,19 +336,9 @@ class TrendsScreen(Screen):
         self._drawn_end = self.span.end
         if needs_older and self.span.end - self._older_read_at >= LIVE_HISTORY_EVERY_S:
             self._older_read_at = self.span.end
-            self._read_live_history()
+            if not self.reader.busy:  # live: the older part, unless a read is still out
+                self._read()
         self._draw()
-
-    def _read_live_history(self) -> None:
-        history = self.history
-        if history is None or self.reader.busy:
-            return
-        pens, span, width = self._query_pens(), self.span, self.chart.plot_width_px()
-        self.reader.run(
-            lambda: (history.series(pens, span, width), history.markers(span)),
-            self._history_read,
-            self._read_failed,
-        )
 
     def view_span(self) -> TimeRange:
         """What the chart shows. Live, the time axis moves in steps of a twentieth of the span

@@ -34,12 +34,13 @@ from __future__ import annotations
 
 from hmi.control.base import ControlInputs, ControlResult
 from hmi.control.config import LineControllerConfig
-from hmi.control.crossdir import CrossDirection, nip_stiffness
+from hmi.control.crossdir import CrossDirection
 from hmi.control.eccentricity import EccentricityCompensator
 from hmi.control.feed import FeedController, FeedOutput, SpeedPlan
 from hmi.control.gap import GapSetpoints
 from hmi.control.gaugecheck import GaugeBalanceCheck
 from hmi.control.massbalance import PowderPath
+from hmi.control.model_cd import CrossDirectionSteps
 from hmi.control.monitor import GaugeMonitor
 from hmi.control.publish import FEEDER_FLOW, FEEDER_HOPPER, FEEDER_REFILL, outputs_for
 from hmi.control.setup import GradeTracker, IntakeModel
@@ -51,7 +52,7 @@ SLOW_S = 0.1  # period of everything but the eccentricity compensation
 MANUAL_REBASE_UM = 1.0  # back from manual, a gap this far from ours was the operator's
 
 
-class ModelController:
+class ModelController(CrossDirectionSteps):
     name = "model"
 
     def __init__(self, config: LineControllerConfig | None = None) -> None:
@@ -386,26 +387,3 @@ class ModelController:
         self.cd.resume()
         self._coasted = False
         self._held_s = 0.0
-
-    def _wedge(self, v, q, dt: float, dx: float, act: bool, conditions: list[str]) -> None:
-        """The gaugemeter: the nip's stiffness and the wedge from the roll forces."""
-        c = self.config
-        f_os = good_value(v, q, "roll_force_os_kn")
-        f_ds = good_value(v, q, "roll_force_ds_kn")
-        mean = self.gap.mean_ref_um
-        if f_os is None or f_ds is None:
-            conditions.append("force_bad")
-        elif mean > 0.0:
-            force = 0.5 * (f_os + f_ds)
-            self.stiffness_kn_um = nip_stiffness(
-                force, mean, c.mill_modulus_kn_um, c.powder_modulus_kn_um
-            )
-            self.cd.step(f_os, f_ds, mean, self.stiffness_kn_um, dt, dx, act)
-
-    def _profile(self, v, q, reading: float, act: bool) -> None:
-        """A believed scan's edges correct the wedge (tilt), unless held or mixed grades."""
-        edge_os = good_value(v, q, "areal_mass_os_mg_cm2")
-        edge_ds = good_value(v, q, "areal_mass_ds_mg_cm2")
-        mean = self.gap.mean_ref_um
-        if act and edge_os is not None and edge_ds is not None and mean > 0.0:
-            self.cd.on_scan(edge_os, edge_ds, reading / mean)

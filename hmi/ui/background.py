@@ -26,7 +26,6 @@ class Background(QObject):
         self._handlers: dict[int, tuple[Done, Failed | None]] = {}
         self._finished.connect(self._deliver)
         self.busy = 0  # calls running now
-        self._threads: list[threading.Thread] = []
 
     def run(self, work: Callable[[], object], done: Done, failed: Failed | None = None) -> int:
         """Start `work()` on a worker thread; `done(result)` or `failed(exc)` runs on the
@@ -43,15 +42,8 @@ class Background(QObject):
                 result, error = None, exc
             self._finished.emit(generation, result, error)
 
-        thread = threading.Thread(target=target, name="hmi-background", daemon=True)
-        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
+        threading.Thread(target=target, name="hmi-background", daemon=True).start()
         return generation
-
-    def wait(self, timeout_s: float = 10.0) -> None:
-        """Join the running calls (tests, shutdown); results still arrive by the event loop."""
-        for thread in list(self._threads):
-            thread.join(timeout_s)
 
     def _deliver(self, generation: int, result: object, error: object) -> None:
         self.busy -= 1

@@ -76,7 +76,6 @@ class TrendChart(QWidget):
         self._band: tuple[pg.PlotDataItem, pg.PlotDataItem, pg.FillBetweenItem] | None = None
         self._range = TimeRange(0.0, 600.0)
         self._setting_range = False
-        self.draws = 0
         self._font = QFont()
         self._font.setPixelSize(11 if compact else 12)
         self.view = pg.GraphicsLayoutWidget()
@@ -155,8 +154,7 @@ class TrendChart(QWidget):
         first = self._first_plot()
         if first is not None:
             plot.setXLink(first)
-        else:
-            plot.vb.sigRangeChangedManually.connect(self._dragged)
+        plot.vb.sigRangeChangedManually.connect(self._dragged)  # a drag or the wheel, any plot
         if not self.compact:
             line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(theme.TEXT, width=1))
             line.setVisible(self.cursor_time is not None)
@@ -165,8 +163,6 @@ class TrendChart(QWidget):
             line.sigDragged.connect(self._cursor_dragged)
             plot.addItem(line, ignoreBounds=True)
             self.cursor_lines.append(line)
-        if first is not None:
-            plot.vb.sigRangeChangedManually.connect(self._dragged)
         return plot
 
     def _first_plot(self) -> pg.PlotItem | None:
@@ -192,11 +188,9 @@ class TrendChart(QWidget):
     # ----- data -----
     def set_series(self, series: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Each pen's (clock times, values); a pen missing from `series` is cleared."""
-        self.draws += 1
         for name, curve in self.curves.items():
             t, v = series.get(name, (np.empty(0), np.empty(0)))
             curve.setData(t, v) if len(t) else curve.setData([], [])
-        self._series = series
 
     def set_band(self, pen: str, low: np.ndarray, high: np.ndarray, t: np.ndarray) -> None:
         """A tolerance band (e.g. target ± tolerance on areal mass) behind `pen`'s curve."""
@@ -269,17 +263,12 @@ class TrendChart(QWidget):
                 pen=pg.mkPen(theme.TEXT, width=1),
                 brush=pg.mkBrush(theme.MARKER_COLOURS[kind]),
             )
-            item.sigClicked.connect(self._marker_clicked)
             plot.addItem(item)
             self._marker_items.append(item)
 
     def nearest_marker(self, wall_time: float, slop_s: float) -> Marker | None:
         near = [m for m in self.markers if abs(m.wall_time - wall_time) <= slop_s]
         return min(near, key=lambda m: abs(m.wall_time - wall_time)) if near else None
-
-    def _marker_clicked(self, _item, points, _event=None) -> None:
-        if len(points):
-            self.marker_tapped.emit(points[0].data())
 
     def _clicked(self, event) -> None:
         """A tap places the cursor; a tap on the events row near a marker shows its text."""

@@ -177,3 +177,18 @@ def test_alarms_raised_and_recipe_loads_are_markers(qtbot, panel):
     alarm = next(m for m in screen.markers if m.kind == "alarm")
     assert alarm.text.startswith("Alarm raised: ") and end - 60.0 <= alarm.wall_time <= end
     assert len(screen.chart._marker_items) == 3  # a symbol per kind on the events row
+
+
+def test_a_tap_on_a_marker_shows_its_text(qtbot, panel):
+    from PySide6.QtCore import QPointF, Qt
+
+    screen = panel.window.screens["Trends"]
+    end = panel.runtime.latest().wall_time
+    screen.set_range(TimeRange(end - 40.0, end))
+    read(qtbot, screen)
+    marker = next(m for m in screen.markers if m.kind == "setpoint")
+    events = screen.chart._marker_plot
+    scene_point = events.vb.mapViewToScene(QPointF(marker.wall_time, 0.5))
+    view = screen.chart.view
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(scene_point))
+    assert marker.text in screen.readout.marker_label.text()

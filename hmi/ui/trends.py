@@ -64,8 +64,7 @@ class TrendsScreen(Screen):
         recorded = self.history.tags if self.history is not None else context.trend.tags
         self.recorded = tuple(recorded)
         self.pens = tuple(p for p in DEFAULT_PENS if p in self.recorded)
-        self.live = True
-        self.paused = False
+        self.live = True  # False: a held range (paused, picked, dragged)
         self.span = TimeRange.last(PRESETS_S[0][1], time.time())
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.markers: list[Marker] = []
@@ -140,22 +139,27 @@ class TrendsScreen(Screen):
     def set_window(self, seconds: float) -> None:
         """A preset: the last `seconds`, live (a paused trend resumes: "the last hour")."""
         self.span = TimeRange.last(float(seconds), self._now())
-        self.live, self.paused = True, False
+        self.live = True
         self._changed()
+
+    @property
+    def paused(self) -> bool:
+        """Held where it is: the opposite of live (Resume follows the clock again)."""
+        return not self.live
 
     @property
     def window_s(self) -> float:
         return self.span.span_s
 
     def go_live(self) -> None:
-        self.live, self.paused = True, False
+        self.live = True
         self.span = self.span.ending_at(self._now())
         self._changed()
 
     def toggle_pause(self) -> None:
         """Pause freezes the range where it is (history mode); resume follows the clock."""
-        if self.live and not self.paused:
-            self.live, self.paused = False, True
+        if self.live:
+            self.live = False
         else:
             self.go_live()
             return
@@ -229,12 +233,11 @@ class TrendsScreen(Screen):
 
     def _hold(self, span: TimeRange) -> None:
         self.live = False
-        self.paused = True
         self.span = span
         self._changed()
 
     def _dragged(self, span: TimeRange) -> None:
-        self.live, self.paused = False, True
+        self.live = False
         self.span = span
         self._sync_buttons()
         self._settle.start()
@@ -242,7 +245,7 @@ class TrendsScreen(Screen):
     def _changed(self) -> None:
         self._dirty = True
         self._older_read_at = -math.inf
-        self.chart.set_range(self.span)
+        self.chart.set_range(self.view_span())
         self._sync_buttons()
         if not self.live:
             self._settle.start()

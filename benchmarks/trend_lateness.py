@@ -98,12 +98,14 @@ def _action(case: str, stack, window, screen):
     return None, 0
 
 
-def child_stack(data_dir: str):
+def child_stack(data_dir: str, realtime: bool = True):
     """Built in the child process (picklable: module level)."""
-    return build_stack(DEFAULT_PROFILE, Path(data_dir))
+    stack = build_stack(DEFAULT_PROFILE, Path(data_dir))
+    stack.runtime.realtime_priority = realtime
+    return stack
 
 
-def run_child_case(case: str, seconds: float, data_dir: Path) -> dict:
+def run_child_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -> dict:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -114,7 +116,7 @@ def run_child_case(case: str, seconds: float, data_dir: Path) -> dict:
     from hmi.ui.main_window import MainWindow
     from hmi.ui.theme import apply_theme
 
-    runtime = ChildRuntime(partial(child_stack, str(data_dir)), tuple(TAGS))
+    runtime = ChildRuntime(partial(child_stack, str(data_dir), realtime), tuple(TAGS))
     runtime.start()
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -153,9 +155,10 @@ def run_child_case(case: str, seconds: float, data_dir: Path) -> dict:
         runtime.stop()
 
 
-def run_case(case: str, seconds: float, data_dir: Path) -> dict:
+def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -> dict:
+    """`realtime`: whether the control thread may take a real-time class (priority.py)."""
     if case.startswith("child_"):
-        return run_child_case(case, seconds, data_dir)
+        return run_child_case(case, seconds, data_dir, realtime)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -166,6 +169,7 @@ def run_case(case: str, seconds: float, data_dir: Path) -> dict:
     stack.security.create_first_admin("bench", PASSWORD)  # an empty store: the first user
     stack.security.logout()
     runtime = stack.runtime
+    runtime.realtime_priority = realtime
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
     window = MainWindow(
@@ -218,6 +222,7 @@ def run_case(case: str, seconds: float, data_dir: Path) -> dict:
         t = runtime.latest().timing
         return {
             "case": case,
+            "priority": runtime.control_priority,
             "seconds": seconds,
             "ticks": n,
             "overruns": t.overruns - state["overruns0"],
@@ -240,6 +245,7 @@ def medians(rows: list[dict]) -> list[dict]:
         found.append(
             {
                 "case": case,
+                "priority": mine[0].get("priority", ""),
                 "runs": len(mine),
                 "p99_ms_median": round(statistics.median(r["lateness_p99_ms"] for r in mine), 3),
                 "p99_ms_runs": [r["lateness_p99_ms"] for r in mine],
@@ -268,18 +274,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured, per case")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument(
+        "--priority",
+        choices=("realtime", "normal", "both"),
+        default="both",
+        help="the control thread's class; both: every case at each, side by side",
+    )
     parser.add_argument("--out", default="bench-results/trend_lateness.json")
     args = parser.parse_args(argv)
+    classes = {"realtime": [True], "normal": [False], "both": [True, False]}[args.priority]
     rows = []
     with tempfile.TemporaryDirectory(prefix="hmi-bench-trends-") as tmp:
         for run in range(args.runs):
             for case in args.cases:
-                data_dir = Path(tmp) / f"{case}-{run}"
-                fill_s = prefill_history(data_dir)
-                print(
-                    f"run {run + 1}: {case} ({fill_s:.0f} s fill) ...", file=sys.stderr, flush=True
-                )
-                rows.append(run_case(case, args.seconds, data_dir))
+                for realtime in classes:
+                    label = case if realtime else f"{case} @normal"
+                    data_dir = Path(tmp) / f"{case}-{run}-{int(realtime)}"
+                    fill_s = prefill_history(data_dir)
+                    print(f"run {run + 1}: {label} ({fill_s:.0f} s fill) ...", file=sys.stderr,
+                          flush=True)  # fmt: skip
+                    row = run_case(case, args.seconds, data_dir, realtime)
+                    rows.append(row | {"case": label})
     summary = medians(rows)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

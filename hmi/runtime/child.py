@@ -56,6 +56,7 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                         "measured",
                         {
                             "ticks": measuring["n"],
+                            "priority": runtime.control_priority,
                             "overruns": t.overruns - measuring["overruns0"],
                             "lateness_p50_ms": round(t.lateness_p50_ms, 3),
                             "lateness_p99_ms": round(t.lateness_p99_ms, 3),

@@ -32,6 +32,7 @@ from hmi.runtime.commands import (
 )
 from hmi.runtime.dispatch import CommandDispatch
 from hmi.runtime.manual import ManualStation, SetpointRamps
+from hmi.runtime.priority import raise_this_thread
 from hmi.runtime.retain import RetainedState
 from hmi.runtime.sequences import LineSequencer, Plan, SequenceConfig, sequence_config_for
 from hmi.runtime.snapshot import Snapshot, TickStats, snapshot_from
@@ -137,6 +138,9 @@ class Runtime(RetainedState, CommandDispatch):
 
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # the control thread asks for a real-time class on the real clock (priority.py)
+        self.realtime_priority = True
+        self.control_priority = "not started"  # what it got, in words
         # the latest tick's snapshot parts, and the snapshot built from them (see `latest`)
         self._parts: tuple | None = None
         self._built: tuple[tuple, Snapshot] | None = None
@@ -165,8 +169,20 @@ class Runtime(RetainedState, CommandDispatch):
         self._stop.clear()
         if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
             sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
-        self._thread = threading.Thread(target=self._run, name="control-loop", daemon=True)
+        self._thread = threading.Thread(
+            target=self._control_thread, name="control-loop", daemon=True
+        )
         self._thread.start()
+
+    def _control_thread(self) -> None:
+        # Only a thread that sleeps between ticks may run real-time: a simulated clock never does.
+        if self.realtime_priority and isinstance(self.clock, RealClock):
+            self.control_priority = raise_this_thread()
+            if self.control_priority.startswith("normal"):
+                self._note(f"Control loop at {self.control_priority}")
+        else:
+            self.control_priority = "normal priority"
+        self._run()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         self._stop.set()

@@ -1,0 +1,101 @@
+"""The control thread takes a real-time class where allowed, says what it got, and keeps
+running at normal priority when refused (hmi/runtime/priority.py)."""
+
+import os
+import sys
+import threading
+
+import pytest
+
+from hmi.runtime import Runtime, SimClock, priority
+from hmi.runtime.clock import RealClock
+from tests.hardware.fieldbus_helpers import wait_until
+from tests.runtime.fakes import EchoController, ScriptedProfile
+
+linux_only = pytest.mark.skipif(
+    not hasattr(os, "sched_setscheduler"), reason="no POSIX real-time scheduling here"
+)
+
+
+def started(clock) -> Runtime:
+    runtime = Runtime(ScriptedProfile(), EchoController(), clock=clock, period_s=0.01)
+    runtime.start()
+    wait_until(lambda: runtime._ticks >= 3, 10.0, "three ticks")
+    return runtime
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Records sched_setscheduler calls instead of making them; `refuse` makes them fail."""
+    made: list = []
+    state = {"refuse": False}
+
+    def fake(pid, policy, param):
+        made.append((threading.current_thread().name, pid, policy, param.sched_priority))
+        if state["refuse"]:
+            raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(priority.os, "sched_setscheduler", fake)
+    return made, state
+
+
+@linux_only
+def test_the_control_thread_asks_for_fifo_for_itself_on_the_real_clock(calls):
+    made, _ = calls
+    runtime = started(RealClock())
+    try:
+        assert made == [("control-loop", 0, os.SCHED_FIFO, priority.FIFO_PRIORITY)]
+        assert runtime.control_priority == "real-time priority (SCHED_FIFO 20)"
+    finally:
+        runtime.stop()
+
+
+@linux_only
+def test_a_refusal_leaves_normal_priority_says_why_and_the_loop_runs_on(calls):
+    made, state = calls
+    state["refuse"] = True
+    runtime = started(RealClock())
+    try:
+        ticks = runtime._ticks
+        wait_until(lambda: runtime._ticks >= ticks + 5, 10.0, "five more ticks")
+        said = "normal priority (real-time refused: Operation not permitted)"
+        assert runtime.control_priority == said
+        assert f"Control loop at {said}" in runtime.latest().messages
+        assert len(made) == 1
+    finally:
+        runtime.stop()
+
+
+@linux_only
+def test_a_simulated_clock_never_takes_a_real_time_class(calls):
+    made, _ = calls
+    runtime = started(SimClock())  # never sleeps: a FIFO thread would hold its core
+    runtime.stop()
+    assert made == []
+    assert runtime.control_priority == "normal priority"
+
+
+@linux_only
+def test_switched_off_the_thread_stays_normal(calls):
+    made, _ = calls
+    runtime = Runtime(ScriptedProfile(), EchoController(), clock=RealClock(), period_s=0.01)
+    runtime.realtime_priority = False
+    runtime.start()
+    try:
+        wait_until(lambda: runtime._ticks >= 3, 10.0, "three ticks")
+        assert made == [] and runtime.control_priority == "normal priority"
+    finally:
+        runtime.stop()
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.geteuid() != 0, reason="needs root on Linux"
+)
+def test_the_kernel_runs_the_control_thread_fifo_and_leaves_the_others_alone():
+    runtime = started(RealClock())
+    try:
+        assert os.sched_getscheduler(runtime._thread.native_id) == os.SCHED_FIFO
+        assert os.sched_getparam(runtime._thread.native_id).sched_priority == 20
+        assert os.sched_getscheduler(0) == os.SCHED_OTHER  # this (the GUI's) thread
+    finally:
+        runtime.stop()

@@ -16,6 +16,10 @@ Cases:
 - login_gui_thread: the same login called on the GUI thread (how it was before), to compare.
 - csv_export: Trends on the last 8 h, a CSV export of 8 pens every 3 s (worker thread).
 - screen_switches: the next screen every second (Overview, Alarms, Recipes, Trends, ...).
+- alarm_flood: the Alarms screen while 1,000 alarms come in within a second (10 new every
+  tick), stand for 2 s and return (unacknowledged, so the list keeps 1,000 rows), every 5 s;
+  flag alarms added to the line's own engine, so the journal, the banner and the list take
+  them as they would real ones.
 - child_trends_8_pens_live: trends_8_pens_live with the runtime in a child process
   (hmi.runtime.child: its own GIL); lateness measured in the child, the GUI in this process
   drawing the ring filled from the child's frames.
@@ -54,8 +58,10 @@ CASES = (
     "login_gui_thread",
     "csv_export",
     "screen_switches",
+    "alarm_flood",
     "child_trends_8_pens_live",
 )
+FLOOD = 1000  # alarms per flood: 10 a tick for 100 ticks, 2 s standing, 2 s clear
 PASSWORD = "panel-login-7"
 EIGHT_H = 8 * 3600.0
 
@@ -96,6 +102,41 @@ def _action(case: str, stack, window, screen):
 
         return log_in, 2000
     return None, 0
+
+
+def flood_the_alarms(runtime) -> None:
+    """Add FLOOD flag alarms to the runtime's engine and raise them in a 5 s cycle from the
+    control thread itself (the sequencer's plan carries the flags, as the real ones do)."""
+    import dataclasses
+
+    from hmi.alarms import AlarmEngine, definition, load_definitions
+
+    old = runtime.alarms
+    flood = [
+        definition(
+            name=f"flood_{i:04d}",
+            tag="bank_mass_kg",
+            condition="flag",
+            flag=f"flood{i}",
+            priority=("critical", "high", "medium", "low")[i % 4],
+            message=f"Flood alarm {i}",
+        )
+        for i in range(FLOOD)
+    ]
+    engine = AlarmEngine((*load_definitions(), *flood))
+    for sink in old._sinks:  # the journal: a flood is journaled as real alarms are
+        engine.add_sink(sink)
+    runtime.alarms = engine
+    flags = tuple(f"flood{i}" for i in range(FLOOD))
+    plan = runtime.sequencer.plan
+
+    def plan_with_flood(*args, **kwargs):
+        made = plan(*args, **kwargs)
+        phase = runtime._ticks % 500
+        up = min(FLOOD, (phase + 1) * 10) if phase < 300 else 0
+        return dataclasses.replace(made, conditions=made.conditions + flags[:up]) if up else made
+
+    runtime.sequencer.plan = plan_with_flood
 
 
 def child_stack(data_dir: str, realtime: bool = True):
@@ -179,6 +220,9 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
     screen = None
     try:
         prefill_trend(stack)
+        if case == "alarm_flood":
+            flood_the_alarms(runtime)
+            window.show_screen("Alarms")
         if case in ("trends_8_pens_live", "trends_history_8h", "csv_export"):
             window.show_screen("Trends")
             screen = window.current_screen()

@@ -45,6 +45,11 @@ class CommissioningService:
     def diagnostics(self) -> LinkDiagnostics | None:
         return None if self._profile is None else self._profile.diagnostics()
 
+    @property
+    def control_priority(self) -> str:
+        """The control thread's scheduling class, for the maintenance technician."""
+        return self._line.control_priority
+
     def may_force(self) -> bool:
         return self._line.may(Action.IO_FORCE)
 

@@ -106,6 +106,11 @@ class LineService:
     def snapshot(self) -> Snapshot | None:
         return self._runtime.latest()
 
+    @property
+    def control_priority(self) -> str:
+        """What the control thread runs at, in words (hmi/runtime/priority.py)."""
+        return getattr(self._runtime, "control_priority", "")
+
     # ----- what the UI may offer -----
     def may(self, action: str) -> bool:
         return self.session.may(action)

@@ -93,7 +93,7 @@ class CommissioningScreen(Screen):
             ("state", "Link"), ("profile", "Profile"), ("endpoint", "Endpoint"),
             ("cycle", "Poll cycle"), ("rtt", "Round trip p50 / p99"),
             ("counts", "Timeouts · retries · reconnects"), ("losses", "Link losses"),
-            ("reason", "Last fault"),
+            ("reason", "Last fault"), ("priority", "Control loop"),
         )  # fmt: skip
         for i, (key, caption) in enumerate(captions):
             label = QLabel(caption)
@@ -149,6 +149,8 @@ class CommissioningScreen(Screen):
         return diagnostics.rows if diagnostics else ()
 
     def update_from(self, snapshot: Snapshot | None) -> None:
+        if self.commissioning is not None:
+            self.fields["priority"].setText(self.commissioning.control_priority or "----")
         diagnostics = self.commissioning.diagnostics() if self.commissioning else None
         if diagnostics is None:
             self._show_no_fieldbus()

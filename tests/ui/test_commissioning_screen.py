@@ -50,6 +50,7 @@ class FakeDriver:
 def _screen(qtbot, role: Role, *, stopped: bool):
     values = dict(STEADY) | ({"line_running": 0.0, "line_speed_m_min": 0.0} if stopped else {})
     runtime = FakeRuntime(dataclasses.replace(make_snapshot(), running=not stopped, values=values))
+    runtime.control_priority = "normal priority (real-time refused: Operation not permitted)"
     line = LineService(runtime, Session(role.name.lower(), role))
     driver = FakeDriver()
     notes: list[tuple[str, bool]] = []
@@ -66,6 +67,10 @@ def test_link_figures_and_io_list_are_shown(qtbot):
     assert screen.fields["state"].text() == "CONNECTED"
     assert screen.fields["rtt"].text() == "0.41 / 1.90 ms"
     assert screen.fields["counts"].text() == "3 · 2 · 1"
+    # the technician sees the loop is not real-time, and why (hmi/runtime/priority.py)
+    assert screen.fields["priority"].text() == (
+        "normal priority (real-time refused: Operation not permitted)"
+    )
     model = screen.model
     cells = [[model.data(model.index(r, c)) for c in range(model.columnCount())]
              for r in range(model.rowCount())]  # fmt: skip

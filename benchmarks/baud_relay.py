@@ -4,6 +4,10 @@ byte at 8N1) and a line stays silent for t3.5 after a frame (1.75 ms above 19200
 Modbus RTU spec fixes it), in both directions.
 
     master <-> ptyA1 ==socat== ptyB1 <-> relay <-> ptyA2 ==socat== ptyB2 <-> slave
+
+A wire has no scheduler: the pump threads take a real-time class where allowed
+(hmi/core/priority.py), and `relay_process` runs the relay in a process of its own, so
+neither the master's nor the slave's Python shares its GIL.
 """
 
 from __future__ import annotations
@@ -11,9 +15,14 @@ from __future__ import annotations
 import os
 import select
 import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from hmi.core.priority import raise_this_thread
 
 BITS_PER_BYTE = 10  # start + 8 data + stop (parity none, one stop bit)
 
@@ -56,6 +65,7 @@ class BaudRelay:
             thread.start()
 
     def _pump(self, source: int, sink: int) -> None:
+        raise_this_thread()
         byte_s = BITS_PER_BYTE / self.baud
         silence_s = t35_s(self.baud)
         line_free_at = 0.0
@@ -85,3 +95,43 @@ class BaudRelay:
         for proc in self._procs:
             proc.terminate()
             proc.wait(5)
+
+
+class RelayPorts:
+    def __init__(self, master_port: str, slave_port: str) -> None:
+        self.master_port, self.slave_port = master_port, slave_port
+
+
+@contextmanager
+def relay_process(directory: Path, baud: int) -> Iterator[RelayPorts]:
+    """The relay in a child process; its ports once it says it is ready."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.baud_relay", str(directory), str(baud)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line.startswith("ready"):
+            raise RuntimeError(f"baud relay did not start: {line!r}")
+        yield RelayPorts(*line.split()[1:3])
+    finally:
+        if proc.stdin:
+            proc.stdin.close()  # the relay stops at end of its input
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main(argv: list[str]) -> int:
+    relay = BaudRelay(Path(argv[0]), int(argv[1]))
+    print(f"ready {relay.master_port} {relay.slave_port}", flush=True)
+    try:
+        sys.stdin.read()  # until the parent closes our input (or dies)
+    finally:
+        relay.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -21,6 +21,7 @@ import numpy as np
 from hmi.alarms.engine import AlarmEngine
 from hmi.alarms.model import AlarmSummary
 from hmi.control.base import ControlInputs, Controller, ControlResult
+from hmi.core.priority import raise_this_thread
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TagKind, names
 from hmi.hardware.base import HardwareProfile
@@ -32,7 +33,6 @@ from hmi.runtime.commands import (
 )
 from hmi.runtime.dispatch import CommandDispatch
 from hmi.runtime.manual import ManualStation, SetpointRamps
-from hmi.runtime.priority import raise_this_thread
 from hmi.runtime.retain import RetainedState
 from hmi.runtime.sequences import LineSequencer, Plan, SequenceConfig, sequence_config_for
 from hmi.runtime.snapshot import Snapshot, TickStats, snapshot_from

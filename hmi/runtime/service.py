@@ -108,7 +108,7 @@ class LineService:
 
     @property
     def control_priority(self) -> str:
-        """What the control thread runs at, in words (hmi/runtime/priority.py)."""
+        """What the control thread runs at, in words (hmi/core/priority.py)."""
         return getattr(self._runtime, "control_priority", "")
 
     # ----- what the UI may offer -----

@@ -1,5 +1,5 @@
 """The control thread takes a real-time class where allowed, says what it got, and keeps
-running at normal priority when refused (hmi/runtime/priority.py)."""
+running at normal priority when refused (hmi/core/priority.py)."""
 
 import os
 import sys
@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from hmi.runtime import Runtime, SimClock, priority
+from hmi.core import priority
+from hmi.runtime import Runtime, SimClock
 from hmi.runtime.clock import RealClock
 from tests.hardware.fieldbus_helpers import wait_until
 from tests.runtime.fakes import EchoController, ScriptedProfile

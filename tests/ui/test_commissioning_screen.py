@@ -67,7 +67,7 @@ def test_link_figures_and_io_list_are_shown(qtbot):
     assert screen.fields["state"].text() == "CONNECTED"
     assert screen.fields["rtt"].text() == "0.41 / 1.90 ms"
     assert screen.fields["counts"].text() == "3 · 2 · 1"
-    # the technician sees the loop is not real-time, and why (hmi/runtime/priority.py)
+    # the technician sees the loop is not real-time, and why (hmi/core/priority.py)
     assert screen.fields["priority"].text() == (
         "normal priority (real-time refused: Operation not permitted)"
     )

@@ -1,7 +1,9 @@
 """A serial line at its real speed between two socat pty pairs (a pty pair ignores the baud
 rate: bytes arrive at once). Each frame is held for its bytes' time on the wire (10 bits per
 byte at 8N1) and a line stays silent for t3.5 after a frame (1.75 ms above 19200 baud, as the
-Modbus RTU spec fixes it), in both directions.
+Modbus RTU spec fixes it). The line is half-duplex, as RS-485 is: one line for both directions,
+so a reply starts no sooner than t3.5 after the request ended, and the next request no sooner
+than t3.5 after the reply — the timing `benchmarks.fieldbus.wire_limit_s` counts.
 
     master <-> ptyA1 ==socat== ptyB1 <-> relay <-> ptyA2 ==socat== ptyB2 <-> slave
 
@@ -57,6 +59,8 @@ class BaudRelay:
         ]
         self._fds = [os.open(p, os.O_RDWR | os.O_NOCTTY) for p in (inner_a, inner_b)]
         self._stop = threading.Event()
+        self._line = threading.Lock()
+        self._line_free_at = 0.0  # when the (shared, half-duplex) line may carry a frame
         self._threads = [
             threading.Thread(target=self._pump, args=(self._fds[0], self._fds[1]), daemon=True),
             threading.Thread(target=self._pump, args=(self._fds[1], self._fds[0]), daemon=True),
@@ -68,7 +72,6 @@ class BaudRelay:
         raise_this_thread()
         byte_s = BITS_PER_BYTE / self.baud
         silence_s = t35_s(self.baud)
-        line_free_at = 0.0
         while not self._stop.is_set():
             ready, _, _ = select.select([source], [], [], 0.1)
             if not ready:
@@ -77,14 +80,15 @@ class BaudRelay:
                 data = os.read(source, 512)
             except OSError:
                 return
-            start = max(time.perf_counter(), line_free_at)
-            done = start + len(data) * byte_s
+            with self._line:  # the frame takes the line: the other direction waits for it
+                start = max(time.perf_counter(), self._line_free_at)
+                done = start + len(data) * byte_s
+                self._line_free_at = done + silence_s
             while time.perf_counter() < done:  # sleep most of it, spin the last 0.3 ms
                 left = done - time.perf_counter()
                 if left > 0.0003:
                     time.sleep(left - 0.0003)
             os.write(sink, data)
-            line_free_at = done + silence_s
 
     def close(self) -> None:
         self._stop.set()

@@ -30,14 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.baud_relay import BITS_PER_BYTE, BaudRelay, relay_process, t35_s
+from benchmarks.baud_relay import BITS_PER_BYTE, relay_process, t35_s
 from hmi.app import DEFAULT_PROFILE, build_stack
 from hmi.core.priority import raise_this_thread
 from hmi.hardware.config import driver_settings, load_profile
 from hmi.hardware.fieldbus import HMI_WATCHDOG, LinkError
 from hmi.hardware.modbus import ModbusLink, read_plan
 from hmi.runtime import WriteSetpoint
-from hmi.sim.plc import PlcSimulator
 from hmi.sim.runner import SETPOINT_EVENTS, run_scenario
 from hmi.sim.scenario import load_scenario
 from tests.hardware.fieldbus_helpers import RTU_PROFILE, TCP_PROFILE, free_port, plc_process
@@ -166,13 +165,13 @@ def _with_link(path: Path, **link):
     return config, settings.model_copy(update={"link": settings.link.model_copy(update=link)})
 
 
-def _plc_scenario_over_tcp(tmp: Path, path: Path, scenario) -> dict:
+def _plc_scenario_process(tmp: Path, profile: Path, path: Path, scenario, hmi_link: dict,
+                          plc_args: list[str]) -> dict:  # fmt: skip
     """`hmi plc serve --scenario --report` in its own process; the HMI runtime here."""
-    port = free_port()
-    report, log = tmp / "tcp.json", tmp / "plc.log"
-    config, settings = _with_link(TCP_PROFILE, port=port)
-    command = [sys.executable, "-m", "hmi", "plc", "serve", "--profile", str(TCP_PROFILE),
-               "--port", str(port), "--scenario", str(path), "--report", str(report)]  # fmt: skip
+    report, log = tmp / f"{profile.stem}.json", tmp / f"{profile.stem}-plc.log"
+    config, settings = _with_link(profile, **hmi_link)
+    command = [sys.executable, "-m", "hmi", "plc", "serve", "--profile", str(profile), *plc_args,
+               "--scenario", str(path), "--report", str(report)]  # fmt: skip
     with log.open("w") as out:
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
@@ -198,25 +197,16 @@ def with_seed(path: Path, seed: int, tmp: Path) -> Path:
 def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list[dict]:
     scenario = load_scenario(path)
     rows = [{"over": "in-process (simulated clock)", **run_scenario(scenario)}]
-    rows.append({**_plc_scenario_over_tcp(tmp, path, scenario), "over": "Modbus TCP 127.0.0.1"})
-    if with_rtu:
-        from hmi.sim.runner import profile_config
-
-        relay = BaudRelay(tmp, BAUD)
-        try:
-            config, settings = _with_link(RTU_PROFILE, port=relay.master_port)
-            _, plc_settings = _with_link(RTU_PROFILE, port=relay.slave_port)
-            plc = PlcSimulator(
-                config, plc_settings, plant_config=profile_config(scenario), scenario=scenario
-            )
-            plc.start()
-            try:
-                link = _hmi_over_wire(config, settings, scenario, plc.started_at)
-            finally:
-                plc.stop()
-            rows.append({**plc.report(), **link, "over": f"Modbus RTU {BAUD} baud (relay)"})
-        finally:
-            relay.close()
+    port = free_port()
+    tcp = _plc_scenario_process(tmp, TCP_PROFILE, path, scenario, {"port": port},
+                                ["--port", str(port)])  # fmt: skip
+    rows.append({**tcp, "over": "Modbus TCP 127.0.0.1"})
+    if with_rtu:  # the wire (relay) and the PLC each in a process of its own
+        with relay_process(tmp, BAUD) as relay:
+            rtu = _plc_scenario_process(tmp, RTU_PROFILE, path, scenario,
+                                        {"port": relay.master_port},
+                                        ["--serial", relay.slave_port])  # fmt: skip
+        rows.append({**rtu, "over": f"Modbus RTU {BAUD} baud (relay)"})
     return rows
 
 

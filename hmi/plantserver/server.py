@@ -26,6 +26,7 @@ from hmi.hardware.opcua_adapter import (
     PasswordUsers,
     UaServer,
     ensure_certificate,
+    trust_directory_validator,
 )
 from hmi.plantserver.alarms import AlarmPublisher
 from hmi.plantserver.nodes import (
@@ -71,6 +72,11 @@ class PlantServer:
         self.server.setup(security=settings.security, certificate=cert,
                           user_manager=PasswordUsers(self._authenticate),
                           anonymous=settings.anonymous_read, app_uri=APP_URI)  # fmt: skip
+        if cert is not None and settings.trusted_clients_only:
+            base = Path(data_dir) / "opcua"
+            self.server.set_certificate_validator(
+                trust_directory_validator(base / "trusted-clients", base / "rejected-clients")
+            )
         variables = tag_variables() + line_variables(settings.identification, software)
         if quality is not None:  # the headline figures and the roll under way
             variables += quality_variables()

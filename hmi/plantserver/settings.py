@@ -41,6 +41,10 @@ class PlantServerSettings(BaseModel):
     security: list[Policy] = ["None", "Basic256Sha256_Sign", "Basic256Sha256_SignAndEncrypt"]
     # anonymous sessions may browse, read and subscribe; they never write
     anonymous_read: bool = True
+    # a client's certificate must lie in <data>/opcua/trusted-clients/ (an administrator moves
+    # it there from rejected-clients/, where a refused one is copied); false trusts any client
+    # certificate (a first trial on a closed network only)
+    trusted_clients_only: bool = True
     publish_hz: float = Field(default=10.0, gt=0.0, le=50.0)
     identification: Identification = Identification()
 

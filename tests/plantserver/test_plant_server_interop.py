@@ -1,7 +1,8 @@
 """node-opcua 2.186.4 (independent stack) as a plant system against our plant server: reads a
 tag with its EUInformation and EURange, subscribes, writes (refused anonymously, accepted for a
 permitted user, refused out of range, audited), a wrong password refused, alarm events
-(Part 9 AlarmConditionType) from our ISA-18.2 engine, over None and Basic256Sha256."""
+(Part 9 AlarmConditionType) from our ISA-18.2 engine, over None and Basic256Sha256 — the latter
+refused until an administrator trusts the client's certificate."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def _lines(proc) -> queue.Queue:
     return found
 
 
+def _first(proc) -> dict:
+    return {k: v for line in proc.startup_lines if line.startswith("{")
+            for k, v in json.loads(line).items()}  # fmt: skip
+
+
 @pytest.mark.parametrize("secure", [False, True])
 def test_node_opcua_plant_system_reads_writes_and_takes_alarm_events(plant, tmp_path, secure):
     stack, server, endpoint = plant
@@ -38,9 +44,17 @@ def test_node_opcua_plant_system_reads_writes_and_takes_alarm_events(plant, tmp_
             "tag": "Line.Tags.areal_mass_mg_cm2", "setpoint": "Line.Tags.areal_mass_target_mg_cm2",
             "value": target, "user": "mes", "password": PASSWORDS["mes"],
             "subscribe": "Line.Tags.roll_angle_rad"}  # fmt: skip
+    if secure:  # first contact: the client's certificate is refused and kept for review
+        keys = stack.data_dir / "opcua"
+        with node_script("plant_client.js", spec, tmp_path) as proc:
+            refused = _first(proc)
+        assert "failed" in refused, "an unknown client certificate opened a secure channel"
+        kept = list((keys / "rejected-clients").glob("*.der"))
+        assert len(kept) == 1
+        (keys / "trusted-clients").mkdir(exist_ok=True)  # the administrator trusts it
+        kept[0].rename(keys / "trusted-clients" / kept[0].name)
     with node_script("plant_client.js", spec, tmp_path) as proc:
-        first = {k: v for line in proc.startup_lines if line.startswith("{")
-                 for k, v in json.loads(line).items()}  # fmt: skip
+        first = _first(proc)
         assert "failed" not in first, (first.get("failed"), list(first))
         read = first["read"]
         assert read["status"] == "Good" and 5.0 < read["value"] < 60.0

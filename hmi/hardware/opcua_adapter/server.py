@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping
@@ -14,6 +15,8 @@ from typing import Any
 from asyncua import Server, ua
 
 from hmi.hardware.opcua_adapter.common import VARIANT, LoopThread, T
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,16 +277,46 @@ class PasswordUsers:
         return User(role=UserRole.User, name=username)
 
 
-def trust_directory_validator(directory: Path) -> Callable:
+def _channel_secured() -> bool:
+    """Whether the CreateSession being validated came over a signed channel. asyncua 2.1.0
+    validates the certificate a client sends in CreateSession even on a None channel (node-opcua
+    sends one there too) and tells the validator nothing of the channel, so this looks up the
+    calling UaProcessor's security policy. Not found: treated as secured (refusing is safe)."""
+    import inspect
+
+    from asyncua.server.uaprocessor import UaProcessor
+
+    frame = inspect.currentframe()
+    while frame is not None:
+        caller = frame.f_locals.get("self")
+        if isinstance(caller, UaProcessor):
+            policy = caller._connection.security_policy
+            return not str(getattr(policy, "URI", "")).endswith("#None")
+        frame = frame.f_back
+    return True
+
+
+def trust_directory_validator(directory: Path, rejected: Path | None = None) -> Callable:
     """A certificate validator: a client certificate is trusted when a copy of it (DER) lies in
-    `directory`; read on every new secure channel, so trusting one needs no restart."""
+    `directory`; read on every new secure channel, so trusting one needs no restart. A refused
+    one is copied to `rejected` (named by its SHA-1 thumbprint), where an administrator finds
+    it and moves it to `directory` to trust it, as OPC UA servers do."""
+    import hashlib
+
     from cryptography.hazmat.primitives.serialization import Encoding
 
     async def validate(cert: Any, app_description: Any) -> None:
+        if not _channel_secured():
+            return  # a None channel trusts no certificate: there is nothing to refuse
         der = cert.public_bytes(Encoding.DER)
         for path in directory.glob("*.der") if directory.is_dir() else ():
             if path.read_bytes() == der:
                 return
+        if rejected is not None:
+            rejected.mkdir(parents=True, exist_ok=True)
+            name = getattr(app_description, "ApplicationUri", "") or "client"
+            (rejected / f"{hashlib.sha1(der).hexdigest()}.der").write_bytes(der)
+            _log.warning("client certificate of %s refused, copied to %s", name, rejected)
         raise ua.UaStatusCodeError(ua.StatusCodes.BadCertificateUntrusted)
 
     return validate

@@ -23,6 +23,8 @@ Cases:
 - child_trends_8_pens_live: trends_8_pens_live with the runtime in a child process
   (hmi.runtime.child: its own GIL); lateness measured in the child, the GUI in this process
   drawing the ring filled from the child's frames.
+- child_<case> (`--cases child_csv_export ...`): any of the above with the runtime in a child
+  process; this process keeps the panel, logins and history reads (benchmarks/lateness_hosts.py).
 """
 
 from __future__ import annotations
@@ -34,17 +36,15 @@ import statistics
 import sys
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
 
 from benchmarks import historian as history_bench  # noqa: E402
+from benchmarks.lateness_hosts import ChildHost, ThreadHost  # noqa: E402
 from benchmarks.run import prefill_trend  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
-from hmi.core.roles import Role  # noqa: E402
 from hmi.history import database_path, open_store  # noqa: E402
 from hmi.runtime.trend_range import TimeRange  # noqa: E402
 from hmi.ui.trends import DEFAULT_PENS  # noqa: E402
@@ -61,6 +61,8 @@ CASES = (
     "alarm_flood",
     "child_trends_8_pens_live",
 )
+# every operator action again with the runtime in a child process (`--cases child_...`)
+CHILD_CASES = tuple(f"child_{c}" for c in CASES if not c.startswith(("child_", "login_gui")))
 FLOOD = 1000  # alarms per flood: 10 a tick for 100 ticks, 2 s standing, 2 s clear
 PASSWORD = "panel-login-7"
 EIGHT_H = 8 * 3600.0
@@ -139,122 +141,64 @@ def flood_the_alarms(runtime) -> None:
     runtime.sequencer.plan = plan_with_flood
 
 
-def child_stack(data_dir: str, realtime: bool = True):
-    """Built in the child process (picklable: module level)."""
-    stack = build_stack(DEFAULT_PROFILE, Path(data_dir))
-    stack.runtime.realtime_priority = realtime
-    return stack
-
-
-def run_child_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -> dict:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from hmi.core.tags import TAGS
-    from hmi.runtime.child import ChildRuntime
-    from hmi.runtime.service import LineService
-    from hmi.security import Session
-    from hmi.ui.main_window import MainWindow
-    from hmi.ui.theme import apply_theme
-
-    runtime = ChildRuntime(partial(child_stack, str(data_dir), realtime), tuple(TAGS))
-    runtime.start()
-    app = QApplication.instance() or QApplication([])
-    apply_theme(app)
-    service = LineService(runtime, Session("bench", Role.ENGINEER))
-    window = MainWindow(service, runtime.trend)
-    window.resize(1280, 800)
-    try:
-        window.show_screen("Trends")
-        screen = window.current_screen()
-        screen.set_pens(PENS)
-        screen.set_window(600)
-        window.show()
-        n = int(seconds / 0.01)
-        state: dict = {}
-
-        def begin() -> None:
-            runtime.measure(n)
-
-        def check() -> None:
-            found = runtime.measured()
-            if found is not None:
-                state["found"] = found
-                app.quit()
-
-        QTimer.singleShot(4000, begin)  # the child starts its interpreter and the line first
-        poll = QTimer(window)
-        poll.timeout.connect(check)
-        poll.start(50)
-        app.exec()
-        poll.stop()
-        return {"case": case, "seconds": seconds, **state["found"], "actions": 0}
-    finally:
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-        runtime.stop()
-
-
 def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -> dict:
-    """`realtime`: whether the control thread may take a real-time class (priority.py)."""
-    if case.startswith("child_"):
-        return run_child_case(case, seconds, data_dir, realtime)
+    """`realtime`: whether the control thread may take a real-time class (priority.py).
+    A `child_` case is the same operator action with the runtime in a child process."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from hmi.ui.main_window import MainWindow
     from hmi.ui.theme import apply_theme
 
+    child, base = case.startswith("child_"), case.removeprefix("child_")
     stack = build_stack(DEFAULT_PROFILE, data_dir)
     stack.security.create_first_admin("bench", PASSWORD)  # an empty store: the first user
     stack.security.logout()
-    runtime = stack.runtime
-    runtime.realtime_priority = realtime
+    flood = base == "alarm_flood"
+    host = (
+        ChildHost(stack, data_dir, realtime, flood) if child else ThreadHost(stack, realtime, flood)
+    )
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
-    window = MainWindow(
-        stack.service, runtime.trend, security=stack.security, history=stack.history
-    )
+    window = MainWindow(host.service, host.trend, security=stack.security, history=stack.history)
     window.resize(1280, 800)
     screen = None
     try:
-        prefill_trend(stack)
-        if case == "alarm_flood":
-            flood_the_alarms(runtime)
+        if not child:  # a child's ring fills from its frames
+            prefill_trend(stack)
+        if flood:
             window.show_screen("Alarms")
-        if case in ("trends_8_pens_live", "trends_history_8h", "csv_export"):
+        if base in ("trends_8_pens_live", "trends_history_8h", "csv_export"):
             window.show_screen("Trends")
             screen = window.current_screen()
             screen.set_pens(PENS)
-            if case == "trends_8_pens_live":
+            if base == "trends_8_pens_live":
                 screen.set_window(600)
             else:
                 now = time.time()
                 screen.set_range(TimeRange(now - EIGHT_H, now))
         window.show()
-        runtime.start()
-        action, period_ms = _action(case, stack, window, screen)
-        n = int(seconds / runtime.period_s)
-        state: dict = {}
+        host.start()
+        action, period_ms = _action(base, stack, window, screen)
+        n = int(seconds / stack.runtime.period_s)
+        state: dict = {"actions": 0}
 
         def begin() -> None:
-            state["ticks0"] = runtime._ticks
-            state["overruns0"] = runtime.latest().timing.overruns
-            runtime._lateness = np.zeros(n)  # exactly the measured window
+            host.begin(n)
             if action is not None:
                 timer = QTimer(window)
                 timer.timeout.connect(action)
                 timer.start(period_ms)
                 state["timer"] = timer
-                state["actions"] = 0
                 timer.timeout.connect(lambda: state.__setitem__("actions", state["actions"] + 1))
+            state["begun"] = True
 
         def check() -> None:
-            if "ticks0" in state and runtime._ticks - state["ticks0"] >= n + 2:
+            if state.get("begun") and host.done():
                 app.quit()
 
-        QTimer.singleShot(2000, begin)  # warm-up: first frames, first reads
+        # warm-up: first frames, first reads (a child starts its interpreter and line first)
+        QTimer.singleShot(4000 if child else 2000, begin)
         poll = QTimer(window)
         poll.timeout.connect(check)
         poll.start(50)
@@ -262,23 +206,12 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
         poll.stop()
         if "timer" in state:
             state["timer"].stop()
-        runtime._update_percentiles()
-        t = runtime.latest().timing
-        return {
-            "case": case,
-            "priority": runtime.control_priority,
-            "seconds": seconds,
-            "ticks": n,
-            "overruns": t.overruns - state["overruns0"],
-            "lateness_p50_ms": round(t.lateness_p50_ms, 3),
-            "lateness_p99_ms": round(t.lateness_p99_ms, 3),
-            "lateness_max_ms": round(t.lateness_max_ms, 3),
-            "actions": state.get("actions", 0),
-        }
+        return {"case": case, "seconds": seconds, **host.result(), "actions": state["actions"]}
     finally:
         window.close()
         window.deleteLater()
         app.processEvents()
+        host.close()
         stack.close()
 
 
@@ -317,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench-trends", description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0, help="measured, per case")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument(
+        "--cases", nargs="*", default=list(CASES), choices=list(dict.fromkeys(CASES + CHILD_CASES))
+    )
     parser.add_argument(
         "--priority",
         choices=("realtime", "normal", "both"),

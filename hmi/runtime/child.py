@@ -36,6 +36,7 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
     present = [name for name in tags if name in runtime.trend.tags]  # the rest stays NaN
     last_t = -np.inf
     measuring: dict[str, int] = {}
+    pending = 0  # a window asked for before the first tick
     try:
         while True:
             while conn.poll():
@@ -45,9 +46,12 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                 if kind == "command":
                     runtime.submit(payload)
                 elif kind == "measure":  # a fresh lateness window exactly n ticks long
-                    measuring = {"n": int(payload), "ticks0": runtime._ticks}
-                    measuring["overruns0"] = runtime.latest().timing.overruns
-                    runtime._lateness = np.zeros(int(payload))
+                    pending = int(payload)
+            if pending and runtime.latest() is not None:  # from the first tick on
+                measuring = {"n": pending, "ticks0": runtime._ticks}
+                measuring["overruns0"] = runtime.latest().timing.overruns
+                runtime._lateness = np.zeros(pending)
+                pending = 0
             if measuring and runtime._ticks - measuring["ticks0"] >= measuring["n"] + 2:
                 runtime._update_percentiles()
                 t = runtime.latest().timing

@@ -283,3 +283,38 @@ def test_a_profile_that_cannot_simulate_faults_refuses_injection():
     assert pickle.loads(pickle.dumps(InjectFault("x", {"a": 1}, "u"))) == InjectFault(
         "x", {"a": 1}, "u"
     )
+
+
+class FloodController(EchoController):
+    """Reports `flags` conditions from tick `at` on: an alarm flood from the control layer."""
+
+    def __init__(self, flags: tuple[str, ...], at: int) -> None:
+        super().__init__()
+        self.flags, self.at = flags, at
+
+    def step(self, image, inputs, dt_s):
+        result = super().step(image, inputs, dt_s)
+        if len(self.dts) >= self.at:
+            return dataclasses.replace(result, conditions=self.flags)
+        return result
+
+
+def test_an_alarm_flood_raises_every_flag_alarm_once_and_only_those():
+    """Past 8 flags the loop hands the engine a set: same alarms raised as with a tuple."""
+    from hmi.alarms import AlarmEngine, definition
+    from hmi.alarms.model import Event
+
+    flags = tuple(f"flood{i}" for i in range(40))
+    defs = [
+        definition(name=f"flood_{i}", tag="bank_mass_kg", condition="flag", flag=f"flood{i}",
+                   priority="low")
+        for i in range(50)  # 40 raised, 10 never
+    ]  # fmt: skip
+    events = []
+    engine = AlarmEngine(defs, events.append, settle_s=0.0)
+    runtime = Runtime(ScriptedProfile(), FloodController(flags, at=10), clock=SimClock(),
+                      period_s=PERIOD, alarms=engine)  # fmt: skip
+    runtime.run_for(0.5)
+    raised = sorted(e.alarm for e in events if e.event is Event.RAISED)
+    assert raised == sorted(f"flood_{i}" for i in range(40))
+    assert len(runtime.latest().alarms.active) == 40

@@ -16,6 +16,7 @@ from pathlib import Path
 from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
 from hmi.core.instance import AlreadyRunning, InstanceLock
+from hmi.core.priority import raise_this_process
 from hmi.core.tags import TagKind, names
 from hmi.hardware import HardwareProfile, ProfileConfig, ProfileError, build_profile, load_profile
 from hmi.history import Historian, StoreError, database_path, open_store
@@ -339,6 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AlreadyRunning, OSError) as exc:
         print(f"hmi: {exc}", file=sys.stderr)
         return 2
+    share = raise_this_process()  # before any thread starts: they inherit it (priority.py)
+    if not share.startswith("nice") and not share.startswith("above"):
+        print(f"hmi: process at {share}", file=sys.stderr)
     try:
         try:
             stack = build_stack(

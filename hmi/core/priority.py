@@ -41,3 +41,34 @@ def raise_this_thread() -> str:
             return "time-critical priority"
         return "normal priority (time-critical refused)"
     return "normal priority (no real-time class on this system)"
+
+
+PANEL_NICE = -10  # the panel's process ahead of other desktop work, below real-time threads
+_ABOVE_NORMAL_PRIORITY_CLASS = 0x00008000  # Windows
+
+
+def raise_this_process() -> str:
+    """Give the panel's process (GUI, I/O, history) a higher share of the CPU where allowed.
+
+    The control thread waits for the GIL whenever another thread of this process holds it; if
+    that thread is preempted by other programs meanwhile, the control thread waits with it. A
+    higher share makes that rarer (measured under load ~10: Trends 8 pens live p99 17.2 and
+    5.7 ms at nice 0 against 4.0 and 3.1 ms at nice -10). Call it before any thread starts:
+    Linux threads take their creator's nice value.
+    """
+    if hasattr(os, "nice"):
+        try:
+            now = os.nice(0)
+            if now > PANEL_NICE:
+                os.nice(PANEL_NICE - now)
+        except (PermissionError, OSError) as error:
+            return f"normal share (nice {PANEL_NICE} refused: {error.strerror or error})"
+        return f"nice {os.nice(0)}"
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        if kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _ABOVE_NORMAL_PRIORITY_CLASS):
+            return "above-normal priority class"
+        return "normal priority class (above-normal refused)"
+    return "normal share"

@@ -100,3 +100,36 @@ def test_the_kernel_runs_the_control_thread_fifo_and_leaves_the_others_alone():
         assert os.sched_getscheduler(0) == os.SCHED_OTHER  # this (the GUI's) thread
     finally:
         runtime.stop()
+
+
+@pytest.fixture
+def nice_calls(monkeypatch):
+    """os.nice recorded on a fake niceness instead of changing this process."""
+    state = {"nice": 0, "refuse": False, "calls": []}
+
+    def fake(increment):
+        state["calls"].append(increment)
+        if increment and state["refuse"]:
+            raise PermissionError(1, "Operation not permitted")
+        state["nice"] += increment
+        return state["nice"]
+
+    monkeypatch.setattr(priority.os, "nice", fake)
+    return state
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no nice values here")
+def test_the_panel_process_takes_nice_minus_10_and_never_lowers_a_better_one(nice_calls):
+    assert priority.raise_this_process() == "nice -10"
+    assert nice_calls["nice"] == -10
+    nice_calls["nice"] = -15  # already ahead: left alone
+    assert priority.raise_this_process() == "nice -15"
+    assert nice_calls["nice"] == -15
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no nice values here")
+def test_a_refused_nice_leaves_the_share_and_says_why(nice_calls):
+    nice_calls["refuse"] = True
+    said = priority.raise_this_process()
+    assert said == "normal share (nice -10 refused: Operation not permitted)"
+    assert nice_calls["nice"] == 0

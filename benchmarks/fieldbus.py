@@ -268,24 +268,37 @@ def scenario_wire_seeds(
         runs.append({"seed": seed, "rows": rows})
         if partial is not None:  # a long run: what is done so far survives a later failure
             partial.write_text(json.dumps(runs, indent=2))
+    return {"seeds": seeds, "summary": summarise(runs), "runs": runs}
+
+
+def _median(values: list) -> float | None:
+    """Median of the runs that gave a figure (a run whose link was lost may give none)."""
+    found = [v for v in values if v is not None and v == v]
+    return round(float(np.median(found)), 4) if found else None
+
+
+def summarise(runs: list[dict]) -> dict:
+    """Medians per transport over the seeds, and each seed's wire/in-process 2σ ratio."""
     summary = {}
     for i, row in enumerate(runs[0]["rows"]):
-        over = row["over"]
         sig = [r["rows"][i]["areal_mass_2sigma_pct"] for r in runs]
-        gap = [_worst_side(r["rows"][i].get("gap_error_3sigma_um")) for r in runs]
-        off = [r["rows"][i]["offspec_length_m"] for r in runs]
-        summary[over] = {
-            "areal_mass_2sigma_pct_median": round(float(np.median(sig)), 4),
-            "gap_error_3sigma_um_median": round(float(np.median(gap)), 4),
-            "offspec_length_m_median": round(float(np.median(off)), 3),
+        entry = {
+            "areal_mass_2sigma_pct_median": _median(sig),
+            "gap_error_3sigma_um_median": _median(
+                [_worst_side(r["rows"][i].get("gap_error_3sigma_um")) for r in runs]
+            ),
+            "offspec_length_m_median": _median([r["rows"][i]["offspec_length_m"] for r in runs]),
             "areal_mass_2sigma_pct_runs": sig,
         }
         if i:
             base = [r["rows"][0]["areal_mass_2sigma_pct"] for r in runs]
-            ratios = [w / b for w, b in zip(sig, base, strict=True)]
-            summary[over]["areal_mass_2sigma_ratio_median"] = round(float(np.median(ratios)), 3)
-            summary[over]["link_losses"] = sum(r["rows"][i].get("hmi_comm_losses", 0) for r in runs)
-    return {"seeds": seeds, "summary": summary, "runs": runs}
+            ratios = [
+                w / b if w is not None and b else None for w, b in zip(sig, base, strict=True)
+            ]
+            entry["areal_mass_2sigma_ratio_median"] = _median(ratios)
+            entry["link_losses"] = sum(r["rows"][i].get("hmi_comm_losses") or 0 for r in runs)
+        summary[row["over"]] = entry
+    return summary
 
 
 KEYS = ("areal_mass_2sigma_pct", "gap_error_3sigma_um", "offspec_length_m", "hmi_comm_losses")

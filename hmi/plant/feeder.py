@@ -35,6 +35,7 @@ from __future__ import annotations
 from math import exp, pi, sin, sqrt
 
 from hmi.plant.noise import NormalStream
+from hmi.plant.stepping import DT_MEMO_SIZE
 
 _TWO_PI = 2.0 * pi
 
@@ -50,7 +51,7 @@ class Feeder:
         "_ff0", "_k_fill", "_ff_cal", "_pulse", "_phase", "_noise", "_tau_s", "_noise_rel",
         "_noise_corr_s", "_filter_s", "_ti_s", "_trim_lim", "_drop", "_settle_s",
         "_request_kg", "_complete_kg", "_refill_time_s", "_refill_kg_s", "_refill_start_kg",
-        "_rng", "_dt_s",
+        "_rng", "_dt_s", "_by_dt",
         "_a_motor", "_a_noise", "_b_noise", "_a_filter", "_a_settle",
     )  # fmt: skip
 
@@ -106,6 +107,7 @@ class Feeder:
         self._refill_start_kg = 0.0
         self._rng = rng
         self._dt_s = -1.0
+        self._by_dt: dict[float, tuple[float, float, float, float, float]] = {}
         self._a_motor = self._a_noise = self._b_noise = self._a_filter = self._a_settle = 0.0
         self.set_flow(flow_kg_h)
 
@@ -156,12 +158,18 @@ class Feeder:
 
     def _set_dt(self, dt_s: float) -> None:
         self._dt_s = dt_s
-        self._a_motor = 1.0 - exp(-dt_s / self._tau_s) if self._tau_s > 0.0 else 1.0
-        c = exp(-dt_s / self._noise_corr_s) if self._noise_corr_s > 0.0 else 0.0
-        self._a_noise = c
-        self._b_noise = self._noise_rel * sqrt(1.0 - c * c)
-        self._a_filter = 1.0 - exp(-dt_s / self._filter_s) if self._filter_s > 0.0 else 1.0
-        self._a_settle = exp(-dt_s / self._settle_s) if self._settle_s > 0.0 else 0.0
+        # each time step's coefficients once (hmi/plant/stepping.py)
+        known = self._by_dt.get(dt_s)
+        if known is None:
+            if len(self._by_dt) >= DT_MEMO_SIZE:  # a real clock's ticks: every one differs
+                self._by_dt.clear()
+            a_motor = 1.0 - exp(-dt_s / self._tau_s) if self._tau_s > 0.0 else 1.0
+            c = exp(-dt_s / self._noise_corr_s) if self._noise_corr_s > 0.0 else 0.0
+            b_noise = self._noise_rel * sqrt(1.0 - c * c)
+            a_filter = 1.0 - exp(-dt_s / self._filter_s) if self._filter_s > 0.0 else 1.0
+            a_settle = exp(-dt_s / self._settle_s) if self._settle_s > 0.0 else 0.0
+            known = self._by_dt[dt_s] = (a_motor, c, b_noise, a_filter, a_settle)
+        self._a_motor, self._a_noise, self._b_noise, self._a_filter, self._a_settle = known
 
     def step(self, dt_s: float, sp_kg_h: float) -> float:
         """Advance by `dt_s` toward setpoint `sp_kg_h`; return the mass delivered in kg."""

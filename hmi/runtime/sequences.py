@@ -51,6 +51,7 @@ __all__ = ["LineSequencer", "Plan", "SequenceConfig", "SequenceState", "sequence
 STOP_KINDS = ("normal", "quick", "emergency")
 LAST_STOPS = (*STOP_KINDS, "tripped")  # tripped: the line stopped by itself
 TIMEOUT_CONDITION = "sequence_timeout"
+_FLOW_TAGS = tuple(f"feeder_{f}_flow_kg_h" for f in FEEDERS)
 _RUNNING = Plan(running=True)  # a running line without a sequence: the same plan every tick
 # conditions of the controller that forbid a start
 BLOCKING = (
@@ -338,7 +339,7 @@ class LineSequencer:
             if self.sequence == "normal_stop" and self.step == "run_on":
                 speed = v.get("line_speed_m_min", 0.0)
                 self._v_cap_m_min = min(self._v_cap_m_min, max(speed, c.thread_speed_m_min))
-        flows = [v.get(f"feeder_{f}_flow_kg_h", math.nan) for f in FEEDERS]
+        flows = [v.get(name, math.nan) for name in _FLOW_TAGS]
         fed = sum(x for x in flows if math.isfinite(x))
         cut = v.get("recycle_flow_kg_h", 0.0) if good("recycle_flow_kg_h") else 0.0
         if self.holdup_kg is None:  # a line found running is in steady state

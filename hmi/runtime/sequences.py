@@ -340,7 +340,7 @@ class LineSequencer:
                 speed = v.get("line_speed_m_min", 0.0)
                 self._v_cap_m_min = min(self._v_cap_m_min, max(speed, c.thread_speed_m_min))
         flows = [v.get(name, math.nan) for name in _FLOW_TAGS]
-        fed = sum(x for x in flows if math.isfinite(x))
+        fed = sum(filter(math.isfinite, flows))  # the same terms in the same order, in C
         cut = v.get("recycle_flow_kg_h", 0.0) if good("recycle_flow_kg_h") else 0.0
         if self.holdup_kg is None:  # a line found running is in steady state
             self._recycle = RateDelay(c.recycle_delay_s, cut)

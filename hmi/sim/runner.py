@@ -7,6 +7,7 @@ as commands (as an operator would enter them), a communication loss through the 
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -191,6 +192,7 @@ def run_scenario(
         clock=SimClock(),
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,
+        trend_period_s=math.inf,  # nobody reads a scenario run's live trends: one row at t=0
         sinks=[_Collector(profile, stats, track, startup, rolls)],
         running=not cold,
         alarms=AlarmEngine(load_definitions(), _alarms_to(alarm_report, rolls)),

@@ -176,11 +176,17 @@ class Feeder:
         if dt_s != self._dt_s:
             self._set_dt(dt_s)
         sp = sp_kg_h if sp_kg_h > 0.0 else 0.0
-        if not self.refilling and self._ti_s > 0.0 and sp > 0.0:  # gravimetric trim
-            trim = self.trim + (sp - self.measured_flow_kg_h) / sp * dt_s / self._ti_s
+        # state read once into locals (three feeders every tick); the arithmetic as before
+        refilling = self.refilling
+        hopper_kg = self.hopper_kg
+        bridge_s = self.bridge_remaining_s
+        trim = self.trim
+        if not refilling and self._ti_s > 0.0 and sp > 0.0:  # gravimetric trim
+            trim = trim + (sp - self.measured_flow_kg_h) / sp * dt_s / self._ti_s
             lim = self._trim_lim
-            self.trim = lim if trim > lim else (-lim if trim < -lim else trim)
-        cmd = sp / 3600.0 / self._ff_cal * (1.0 + self.trim)  # volumetric while refilling
+            trim = lim if trim > lim else (-lim if trim < -lim else trim)
+            self.trim = trim
+        cmd = sp / 3600.0 / self._ff_cal * (1.0 + trim)  # volumetric while refilling
         self.screw_cmd_rev_s = cmd
         n = self.screw_speed_rev_s
         n += (cmd - n) * self._a_motor
@@ -190,34 +196,40 @@ class Feeder:
         if n == 0.0:
             q = 0.0
         else:
-            q = 3600.0 * self.feed_factor_kg_rev * n
+            fill = hopper_kg / self.capacity_kg  # feed_factor_kg_rev, written out
+            ff = (
+                self._ff0 * self.bulk_density_rel * (1.0 + self.density_offset)
+                * (1.0 + self._k_fill * fill)
+            )  # fmt: skip
+            q = 3600.0 * ff * n
             if self._b_noise > 0.0:
-                self._noise = self._noise * self._a_noise + self._b_noise * self._rng.draw()
-                q *= 1.0 + self._noise
+                self._noise = noise = self._noise * self._a_noise + self._b_noise * self._rng.draw()
+                q *= 1.0 + noise
             if self._pulse > 0.0:
                 phase = self._phase + _TWO_PI * n * dt_s
                 if phase > _TWO_PI:
                     phase -= _TWO_PI
                 self._phase = phase
                 q *= 1.0 + self._pulse * sin(phase)
-            if self.bridge_remaining_s > 0.0:
+            if bridge_s > 0.0:
                 q *= 1.0 - self.bridge_severity
             if q < 0.0:
                 q = 0.0
-        if self.bridge_remaining_s > 0.0:
-            self.bridge_remaining_s -= dt_s
+        if bridge_s > 0.0:
+            self.bridge_remaining_s = bridge_s - dt_s
         mass = q * dt_s / 3600.0
-        if mass > self.hopper_kg:  # hopper runs dry: delivers what is left
-            mass = self.hopper_kg
+        if mass > hopper_kg:  # hopper runs dry: delivers what is left
+            mass = hopper_kg
             q = mass * 3600.0 / dt_s
         self.flow_kg_h = q
-        if not self.refilling:
+        if not refilling:
             if n == 0.0:
                 self.measured_flow_kg_h = 0.0
             else:
                 self.measured_flow_kg_h += (q - self.measured_flow_kg_h) * self._a_filter
-        if self.density_offset != 0.0:  # fresh powder settles back
-            d = self.density_offset * self._a_settle
+        offset = self.density_offset
+        if offset != 0.0:  # fresh powder settles back
+            d = offset * self._a_settle
             self.density_offset = d if abs(d) > 1e-12 else 0.0
         self._hopper(dt_s, mass)
         self.delivered_total_kg += mass

@@ -33,6 +33,11 @@ class EmulatedProfile(HardwareProfile):
         self._config = config
         self._profile_key: tuple[int, str | None] | None = None
         self._profile: dict[str, float] = {}
+        self._profile_finite = True
+        # all-good quality of one read's keys (the plant's, always the same, + the profile's),
+        # copied per read: a copy of a dict of that shape is cheaper than building it anew
+        self._all_good: dict[str, Quality] = {}
+        self._all_good_for: tuple[object, int] | None = None
         known = {f.name for f in dataclasses.fields(Equipment)}
         unknown = sorted(set(config.emulated.equipment) - known)
         if unknown:
@@ -118,6 +123,7 @@ class EmulatedProfile(HardwareProfile):
         if self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         values = self.line.measurements()
+        finite = all(map(isfinite, values.values()))  # at C speed; the profile's below, once
         # the gauge's CD profile rides along under its own keys (hmi/core/cd_profile.py): the
         # profile of the last completed pass, built once per pass (as the scan mean is held)
         gauge = self.line.gauge
@@ -125,11 +131,16 @@ class EmulatedProfile(HardwareProfile):
         if key != self._profile_key:
             self._profile_key = key
             self._profile = profile_values(gauge.profile_mg_cm2, gauge.scans_completed)
+            self._profile_finite = all(map(isfinite, self._profile.values()))
         values.update(self._profile)
         # a value the instrument could not give (NaN from a faulted gauge) is bad, as a PLC
         # driver would flag it; everything else the emulated link delivers is good
-        if all(map(isfinite, values.values())):  # the common case, at C speed
-            quality = dict.fromkeys(values, Quality.GOOD)
+        if finite and self._profile_finite:  # the common case
+            layout = (self._profile, len(values))  # the same keys (the plant's are fixed)
+            if layout != self._all_good_for:
+                self._all_good = dict.fromkeys(values, Quality.GOOD)
+                self._all_good_for = layout
+            quality = self._all_good.copy()
         else:
             quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
         return ProcessImage(t_s, values, quality)

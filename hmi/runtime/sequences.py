@@ -102,6 +102,7 @@ class LineSequencer:
         self._not_running_s = 0.0
         self.notes: list[str] = []  # what happened on its own, for the runtime's messages
         self._state_key: tuple | None = None  # what `state()` last built its record from
+        self._elapsed_seen = (math.nan, math.nan)  # step_elapsed_s and its rounding, last asked
         self._state = SequenceState()
 
     # ----- commands (return the message the runtime notes) -----
@@ -140,12 +141,17 @@ class LineSequencer:
     def state(self) -> SequenceState:
         """The record for the snapshot; the same object while nothing in it changed (every
         tick asks, and a line runs for hours between two sequences)."""
+        elapsed, rounded = self._elapsed_seen
+        if self.step_elapsed_s != elapsed:  # round() to digits converts to decimal: only anew
+            elapsed = self.step_elapsed_s
+            rounded = round(elapsed, 3)
+            self._elapsed_seen = (elapsed, rounded)
         key = (
             self.config,
             self.line_state,
             self.sequence,
             self.step,
-            round(self.step_elapsed_s, 3),
+            rounded,
             self.held,
             self.last_stop,
             self.waiting_for,

@@ -39,6 +39,7 @@ SETPOINT_EVENTS = {
 
 Progress = Callable[[float], None]
 _ROLL_FIELDS = ("roll_expansion_per_k", "roll_diameter_mm")
+_GAP_REF = tuple((s, f"gap_{s}_ref_um") for s in SIDES)  # names made once, not per sample
 
 
 def profile_config(scenario: Scenario) -> ProfileConfig:
@@ -119,8 +120,7 @@ class _Collector:
                 zones_mg_cm2=zones,
                 thickness_um=line.true_thickness_at_gauge_um,
                 gap_error_um={
-                    s: line.effective_gap_um[s] - values.get(f"gap_{s}_ref_um", float("nan"))
-                    for s in SIDES
+                    s: line.effective_gap_um[s] - values.get(ref, math.nan) for s, ref in _GAP_REF
                 },
             )
         )

@@ -24,6 +24,8 @@ def current_limit(d: AlarmDefinition, values: Mapping[str, float]) -> float:
 
 
 def compile_test(d: AlarmDefinition) -> Test:
+    # bound once as closure cells: each test runs every tick, a global + attribute per call
+    nan, isfinite = math.nan, math.isfinite
     tag, limit, band = d.tag, d.limit, d.deadband
     c = d.condition
     if c in (Condition.HIGH, Condition.HIGH_HIGH):
@@ -31,7 +33,7 @@ def compile_test(d: AlarmDefinition) -> Test:
         def high(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
-            x = v.get(tag, math.nan)
+            x = v.get(tag, nan)
             return x > limit - band if on else x > limit
 
         return high
@@ -40,7 +42,7 @@ def compile_test(d: AlarmDefinition) -> Test:
         def low(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
-            x = v.get(tag, math.nan)
+            x = v.get(tag, nan)
             return x < limit + band if on else x < limit
 
         return low
@@ -51,8 +53,8 @@ def compile_test(d: AlarmDefinition) -> Test:
         def deviation(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
-            x, s = v.get(tag, math.nan), v.get(sp, math.nan)
-            lim = v.get(limit_tag, math.nan) if limit_tag else limit
+            x, s = v.get(tag, nan), v.get(sp, nan)
+            lim = v.get(limit_tag, nan) if limit_tag else limit
             if relative:
                 lim = abs(s) * lim * 0.01
                 b = abs(s) * band * 0.01
@@ -63,15 +65,15 @@ def compile_test(d: AlarmDefinition) -> Test:
 
         return deviation
     if c is Condition.RATE:
-        last = [math.nan, math.nan]  # time and value at the start of the current window
+        last = [nan, nan]  # time and value at the start of the current window
         rate = [0.0]
 
         def rate_of_change(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
-            x = v.get(tag, math.nan)
+            x = v.get(tag, nan)
             if not t - last[0] < _RATE_WINDOW_S:  # also true on the first call (nan)
-                if math.isfinite(last[1]) and math.isfinite(x) and t > last[0]:
+                if isfinite(last[1]) and isfinite(x) and t > last[0]:
                     rate[0] = abs(x - last[1]) / (t - last[0])
                 last[0], last[1] = t, x
             return rate[0] > (limit - band if on else limit)
@@ -82,7 +84,7 @@ def compile_test(d: AlarmDefinition) -> Test:
         def bad(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
-            return q.get(tag, _GOOD) >= _BAD or not math.isfinite(v.get(tag, 0.0))
+            return q.get(tag, _GOOD) >= _BAD or not isfinite(v.get(tag, 0.0))
 
         return bad
     if c is Condition.DISCRETE:
@@ -90,7 +92,7 @@ def compile_test(d: AlarmDefinition) -> Test:
         def discrete(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
-            return abs(v.get(tag, math.nan) - limit) < 0.5
+            return abs(v.get(tag, nan) - limit) < 0.5
 
         return discrete
     flags = tuple(x.strip() for x in d.flag.split("|"))  # "a|b": any of them

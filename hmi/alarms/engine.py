@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from hmi.alarms.conditions import Test, compile_test, current_limit
-from hmi.alarms.definitions import AlarmDefinition
+from hmi.alarms.definitions import AlarmDefinition, Condition
 from hmi.alarms.model import AlarmEvent, AlarmState, AlarmStatus, AlarmSummary, Event
 from hmi.core.tags import TagKind, names
 
@@ -53,11 +53,14 @@ class _Alarm:
         "sup_grade",
         "sup_refill_tag",
         "sup_by",
+        "sup_any",
+        "flag_test",
     )
 
     def __init__(self, d: AlarmDefinition) -> None:
         self.d = d
         self.test: Test = compile_test(d)
+        self.flag_test = d.condition is Condition.FLAG  # its test is False without flags
         self.state = S.NORMAL
         self.cond = False  # raw condition at the last tick (drives the deadband)
         self.active = False  # condition after on/off delays
@@ -74,6 +77,7 @@ class _Alarm:
         self.status: AlarmStatus | None = None  # published record, rebuilt after a change
         # suppress_when taken apart once, so the per-tick check is a few attribute reads
         when = d.suppress_when
+        self.sup_any = bool(when)
         self.sup_stopped = "line_stopped" in when
         self.sup_starting = "line_starting" in when
         self.sup_grade = "grade_change" in when
@@ -105,6 +109,7 @@ class AlarmEngine:
         self._grade_change_s = grade_change_s
         self._setpoints = names(TagKind.SETPOINT)
         self._last_setpoints: list[float] = [math.nan] * len(self._setpoints)
+        self._setpoint_nans = [math.nan] * len(self._setpoints)  # the default of each get
         self._changed_at = -math.inf
         self._started_at = math.nan  # runtime time the line last started running
         self._was_running = False
@@ -146,18 +151,25 @@ class AlarmEngine:
         stopped = not running
         starting = running and t_s - self._started_at < self._settle_s
         last = self._last_setpoints
-        for i, name in enumerate(self._setpoints):
-            x = values.get(name, math.nan)
-            if x != last[i]:
-                if last[i] == last[i]:  # not the first value seen (NaN): a change
-                    self._changed_at = t_s
-                last[i] = x
+        # the setpoints in one C-level pass; most ticks they are the very objects of the last
+        # tick, and the comparison per value below would change nothing (a NaN stays unseen)
+        current = list(map(values.get, self._setpoints, self._setpoint_nans))
+        if current != last:
+            for i, x in enumerate(current):
+                if x != last[i]:
+                    if last[i] == last[i]:  # not the first value seen (NaN): a change
+                        self._changed_at = t_s
+                    last[i] = x
         self._changing = t_s - self._changed_at < self._grade_change_s
         changing = self._changing
+        no_flags = not flags
         for a in self._alarms:
+            # a flag alarm at rest in a tick without flags: every step below would be a no-op
+            if no_flags and a.flag_test and not (a.cond or a.active or a.hold):
+                continue
             # suppressed by design now? (inlined: this runs for every alarm every tick)
             sup = False
-            if a.d.suppress_when:
+            if a.sup_any:
                 if (stopped and a.sup_stopped) or (starting and a.sup_starting):
                     sup = True
                 elif changing and a.sup_grade:

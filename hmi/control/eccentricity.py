@@ -81,11 +81,21 @@ class EccentricityCompensator:
         r = (force_kn - self._force_slow) / stiffness_kn_um - moved  # residual ripple, µm
         mu = 2.0 * dt_s / self.adapt_time_s * r
         s, c = sin(angle_rad), cos(angle_rad)
-        lim = self.limit_um
-        self.a1 = max(-lim, min(lim, self.a1 + mu * s))
-        self.b1 = max(-lim, min(lim, self.b1 + mu * c))
-        self.a2 = max(-lim, min(lim, self.a2 + mu * 2.0 * s * c))
-        self.b2 = max(-lim, min(lim, self.b2 + mu * (c * c - s * s)))
+        lim, low = self.limit_um, -self.limit_um
+        # max(low, min(lim, x)) written out (every tick; the builtins cost a call each):
+        # min(lim, x) is x only if x < lim, max(low, y) is y only if y > low — NaN included
+        x = self.a1 + mu * s
+        x = x if x < lim else lim
+        self.a1 = x if x > low else low
+        x = self.b1 + mu * c
+        x = x if x < lim else lim
+        self.b1 = x if x > low else low
+        x = self.a2 + mu * 2.0 * s * c
+        x = x if x < lim else lim
+        self.a2 = x if x > low else low
+        x = self.b2 + mu * (c * c - s * s)
+        x = x if x < lim else lim
+        self.b2 = x if x > low else low
 
     @property
     def amplitude_um(self) -> float:

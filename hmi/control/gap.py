@@ -84,9 +84,16 @@ class GapSetpoints:
         max_move = c.gap_rate_um_s * dt_s
         lo, hi = c.gap_min_um, c.gap_max_um
         sp_um, ref_um, base_um, comp_um = self.sp_um, self.ref_um, self.base_um, self.comp_um
+        down = -max_move
         for i in (0, 1):
-            wanted = min(hi, max(lo, base_um[i] + ecc_um))
+            # min(hi, max(lo, x)) written out (every tick): max(lo, x) is x only if x > lo,
+            # min(hi, y) is y only if y < hi — NaN included
+            wanted = base_um[i] + ecc_um
+            wanted = wanted if wanted > lo else lo
+            wanted = wanted if wanted < hi else hi
             last = sp_um[i]
-            sp = last + min(max_move, max(-max_move, wanted - last))
+            move = wanted - last
+            move = move if move > down else down
+            sp = last + (move if move < max_move else max_move)
             sp_um[i] = sp
             ref_um[i] = sp - comp_um[i] - ecc_um

@@ -21,6 +21,9 @@ PROCESS_SETTINGS = {
     "hopper_refill_request_sp_frac": "hopper_refill_request_frac",
     "hopper_refill_complete_sp_frac": "hopper_refill_complete_frac",
 }
+_SETTING_TAGS = tuple(PROCESS_SETTINGS)
+_FEEDER_SP = tuple((f, f"feeder_{f}_sp_kg_h") for f in FEEDERS)  # names made once, not a tick
+_GAP_SP = tuple((s, f"gap_{s}_sp_um") for s in SIDES)
 MAX_SUBSTEP_S = 0.01  # the plant integrates in steps no longer than this, whatever the tick
 
 
@@ -30,6 +33,11 @@ class EmulatedProfile(HardwareProfile):
         self._config = config
         self._profile_key: tuple[int, str | None] | None = None
         self._profile: dict[str, float] = {}
+        self._profile_finite = True
+        # all-good quality of one read's keys (the plant's, always the same, + the profile's),
+        # copied per read: a copy of a dict of that shape is cheaper than building it anew
+        self._all_good: dict[str, Quality] = {}
+        self._all_good_for: tuple[object, int] | None = None
         known = {f.name for f in dataclasses.fields(Equipment)}
         unknown = sorted(set(config.emulated.equipment) - known)
         if unknown:
@@ -45,6 +53,7 @@ class EmulatedProfile(HardwareProfile):
         }
         self.equipment = Equipment(**(geometry | config.emulated.equipment))
         self._last_settings: dict[str, float] = {}
+        self._last_setting_values: tuple[object, ...] | None = None  # as written last time
         self._eq: Equipment | None = None  # the line's equipment after the last settings
         self.material = MATERIALS[config.emulated.material]
         start = config.startup
@@ -114,6 +123,7 @@ class EmulatedProfile(HardwareProfile):
         if self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         values = self.line.measurements()
+        finite = all(map(isfinite, values.values()))  # at C speed; the profile's below, once
         # the gauge's CD profile rides along under its own keys (hmi/core/cd_profile.py): the
         # profile of the last completed pass, built once per pass (as the scan mean is held)
         gauge = self.line.gauge
@@ -121,11 +131,16 @@ class EmulatedProfile(HardwareProfile):
         if key != self._profile_key:
             self._profile_key = key
             self._profile = profile_values(gauge.profile_mg_cm2, gauge.scans_completed)
+            self._profile_finite = all(map(isfinite, self._profile.values()))
         values.update(self._profile)
         # a value the instrument could not give (NaN from a faulted gauge) is bad, as a PLC
         # driver would flag it; everything else the emulated link delivers is good
-        if all(map(isfinite, values.values())):  # the common case, at C speed
-            quality = dict.fromkeys(values, Quality.GOOD)
+        if finite and self._profile_finite:  # the common case
+            layout = (self._profile, len(values))  # the same keys (the plant's are fixed)
+            if layout != self._all_good_for:
+                self._all_good = dict.fromkeys(values, Quality.GOOD)
+                self._all_good_for = layout
+            quality = self._all_good.copy()
         else:
             quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
         return ProcessImage(t_s, values, quality)
@@ -143,17 +158,23 @@ class EmulatedProfile(HardwareProfile):
         if not self._connected or self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         v = outputs.values
-        settings = {f: v[t] for t, f in PROCESS_SETTINGS.items() if t in v and isfinite(v[t])}
-        # the same settings onto the same equipment object again change nothing: skip them
-        if settings and (settings != self._last_settings or self.line.equipment is not self._eq):
-            self.line.set_process_settings(**settings)
-            self._last_settings, self._eq = settings, self.line.equipment
+        # the setting tags as last written, onto the same equipment: nothing below would change
+        # (a recipe's settings change a few times a shift, the write comes every tick)
+        written = tuple(map(v.get, _SETTING_TAGS))
+        if written != self._last_setting_values or self.line.equipment is not self._eq:
+            settings = {f: v[t] for t, f in PROCESS_SETTINGS.items() if t in v and isfinite(v[t])}
+            # the same settings onto the same equipment object again change nothing: skip them
+            if settings and (
+                settings != self._last_settings or self.line.equipment is not self._eq
+            ):
+                self.line.set_process_settings(**settings)
+                self._last_settings, self._eq = settings, self.line.equipment
+            self._last_setting_values = written
         old = self._commands
+        feeds, gaps = old.feeder_sp_kg_h, old.gap_sp_um
         self._commands = LineCommands(
-            feeder_sp_kg_h={
-                f: v.get(f"feeder_{f}_sp_kg_h", old.feeder_sp_kg_h[f]) for f in FEEDERS
-            },
-            gap_sp_um={s: v.get(f"gap_{s}_sp_um", old.gap_sp_um[s]) for s in SIDES},
+            feeder_sp_kg_h={f: v.get(name, feeds[f]) for f, name in _FEEDER_SP},
+            gap_sp_um={s: v.get(name, gaps[s]) for s, name in _GAP_SP},
             line_speed_sp_m_min=v.get("line_speed_out_m_min", old.line_speed_sp_m_min),
             run=bool(v.get("line_run_cmd", float(old.run))),
             divert=bool(v.get("mixer_divert_cmd", float(old.divert))),

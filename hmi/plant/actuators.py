@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from math import cos, exp, pi, sin, sqrt
 
+from hmi.plant.stepping import DT_MEMO_SIZE
+
 
 class GapActuator:
     """Roll gap positioning on one side; `position_um` is the true (quantized) position."""
@@ -39,6 +41,7 @@ class GapActuator:
         "_rate_um_s",
         "_res_um",
         "_dt_s",
+        "_by_dt",
         "_p11",
         "_p12",
         "_p21",
@@ -61,6 +64,7 @@ class GapActuator:
         self._rate_um_s = rate_limit_um_s
         self._res_um = resolution_um
         self._dt_s = -1.0
+        self._by_dt: dict[float, tuple[float, float, float, float]] = {}
         self._p11 = self._p12 = self._p21 = self._p22 = 0.0
         self.set_position(position_um)
 
@@ -83,16 +87,19 @@ class GapActuator:
         return round(value_um / r) * r if r > 0.0 else value_um
 
     def _set_dt(self, dt_s: float) -> None:
-        w = self._omega
-        sigma = self._zeta * w
-        wd = w * sqrt(1.0 - self._zeta * self._zeta)
-        e = exp(-sigma * dt_s)
-        c = cos(wd * dt_s)
-        s = sin(wd * dt_s) / wd
-        self._p11 = e * (c + sigma * s)
-        self._p12 = e * s
-        self._p21 = -e * w * w * s
-        self._p22 = e * (c - sigma * s)
+        known = self._by_dt.get(dt_s)  # each time step's matrix once (hmi/plant/stepping.py)
+        if known is None:
+            if len(self._by_dt) >= DT_MEMO_SIZE:
+                self._by_dt.clear()
+            w = self._omega
+            sigma = self._zeta * w
+            wd = w * sqrt(1.0 - self._zeta * self._zeta)
+            e = exp(-sigma * dt_s)
+            c = cos(wd * dt_s)
+            s = sin(wd * dt_s) / wd
+            known = (e * (c + sigma * s), e * s, -e * w * w * s, e * (c - sigma * s))
+            self._by_dt[dt_s] = known
+        self._p11, self._p12, self._p21, self._p22 = known
         self._dt_s = dt_s
 
     def step(self, dt_s: float, sp_um: float) -> float:

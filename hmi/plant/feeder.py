@@ -35,6 +35,7 @@ from __future__ import annotations
 from math import exp, pi, sin, sqrt
 
 from hmi.plant.noise import NormalStream
+from hmi.plant.stepping import DT_MEMO_SIZE
 
 _TWO_PI = 2.0 * pi
 
@@ -50,7 +51,7 @@ class Feeder:
         "_ff0", "_k_fill", "_ff_cal", "_pulse", "_phase", "_noise", "_tau_s", "_noise_rel",
         "_noise_corr_s", "_filter_s", "_ti_s", "_trim_lim", "_drop", "_settle_s",
         "_request_kg", "_complete_kg", "_refill_time_s", "_refill_kg_s", "_refill_start_kg",
-        "_rng", "_dt_s",
+        "_rng", "_dt_s", "_by_dt",
         "_a_motor", "_a_noise", "_b_noise", "_a_filter", "_a_settle",
     )  # fmt: skip
 
@@ -106,6 +107,7 @@ class Feeder:
         self._refill_start_kg = 0.0
         self._rng = rng
         self._dt_s = -1.0
+        self._by_dt: dict[float, tuple[float, float, float, float, float]] = {}
         self._a_motor = self._a_noise = self._b_noise = self._a_filter = self._a_settle = 0.0
         self.set_flow(flow_kg_h)
 
@@ -156,23 +158,35 @@ class Feeder:
 
     def _set_dt(self, dt_s: float) -> None:
         self._dt_s = dt_s
-        self._a_motor = 1.0 - exp(-dt_s / self._tau_s) if self._tau_s > 0.0 else 1.0
-        c = exp(-dt_s / self._noise_corr_s) if self._noise_corr_s > 0.0 else 0.0
-        self._a_noise = c
-        self._b_noise = self._noise_rel * sqrt(1.0 - c * c)
-        self._a_filter = 1.0 - exp(-dt_s / self._filter_s) if self._filter_s > 0.0 else 1.0
-        self._a_settle = exp(-dt_s / self._settle_s) if self._settle_s > 0.0 else 0.0
+        # each time step's coefficients once (hmi/plant/stepping.py)
+        known = self._by_dt.get(dt_s)
+        if known is None:
+            if len(self._by_dt) >= DT_MEMO_SIZE:  # a real clock's ticks: every one differs
+                self._by_dt.clear()
+            a_motor = 1.0 - exp(-dt_s / self._tau_s) if self._tau_s > 0.0 else 1.0
+            c = exp(-dt_s / self._noise_corr_s) if self._noise_corr_s > 0.0 else 0.0
+            b_noise = self._noise_rel * sqrt(1.0 - c * c)
+            a_filter = 1.0 - exp(-dt_s / self._filter_s) if self._filter_s > 0.0 else 1.0
+            a_settle = exp(-dt_s / self._settle_s) if self._settle_s > 0.0 else 0.0
+            known = self._by_dt[dt_s] = (a_motor, c, b_noise, a_filter, a_settle)
+        self._a_motor, self._a_noise, self._b_noise, self._a_filter, self._a_settle = known
 
     def step(self, dt_s: float, sp_kg_h: float) -> float:
         """Advance by `dt_s` toward setpoint `sp_kg_h`; return the mass delivered in kg."""
         if dt_s != self._dt_s:
             self._set_dt(dt_s)
         sp = sp_kg_h if sp_kg_h > 0.0 else 0.0
-        if not self.refilling and self._ti_s > 0.0 and sp > 0.0:  # gravimetric trim
-            trim = self.trim + (sp - self.measured_flow_kg_h) / sp * dt_s / self._ti_s
+        # state read once into locals (three feeders every tick); the arithmetic as before
+        refilling = self.refilling
+        hopper_kg = self.hopper_kg
+        bridge_s = self.bridge_remaining_s
+        trim = self.trim
+        if not refilling and self._ti_s > 0.0 and sp > 0.0:  # gravimetric trim
+            trim = trim + (sp - self.measured_flow_kg_h) / sp * dt_s / self._ti_s
             lim = self._trim_lim
-            self.trim = lim if trim > lim else (-lim if trim < -lim else trim)
-        cmd = sp / 3600.0 / self._ff_cal * (1.0 + self.trim)  # volumetric while refilling
+            trim = lim if trim > lim else (-lim if trim < -lim else trim)
+            self.trim = trim
+        cmd = sp / 3600.0 / self._ff_cal * (1.0 + trim)  # volumetric while refilling
         self.screw_cmd_rev_s = cmd
         n = self.screw_speed_rev_s
         n += (cmd - n) * self._a_motor
@@ -182,34 +196,40 @@ class Feeder:
         if n == 0.0:
             q = 0.0
         else:
-            q = 3600.0 * self.feed_factor_kg_rev * n
+            fill = hopper_kg / self.capacity_kg  # feed_factor_kg_rev, written out
+            ff = (
+                self._ff0 * self.bulk_density_rel * (1.0 + self.density_offset)
+                * (1.0 + self._k_fill * fill)
+            )  # fmt: skip
+            q = 3600.0 * ff * n
             if self._b_noise > 0.0:
-                self._noise = self._noise * self._a_noise + self._b_noise * self._rng.draw()
-                q *= 1.0 + self._noise
+                self._noise = noise = self._noise * self._a_noise + self._b_noise * self._rng.draw()
+                q *= 1.0 + noise
             if self._pulse > 0.0:
                 phase = self._phase + _TWO_PI * n * dt_s
                 if phase > _TWO_PI:
                     phase -= _TWO_PI
                 self._phase = phase
                 q *= 1.0 + self._pulse * sin(phase)
-            if self.bridge_remaining_s > 0.0:
+            if bridge_s > 0.0:
                 q *= 1.0 - self.bridge_severity
             if q < 0.0:
                 q = 0.0
-        if self.bridge_remaining_s > 0.0:
-            self.bridge_remaining_s -= dt_s
+        if bridge_s > 0.0:
+            self.bridge_remaining_s = bridge_s - dt_s
         mass = q * dt_s / 3600.0
-        if mass > self.hopper_kg:  # hopper runs dry: delivers what is left
-            mass = self.hopper_kg
+        if mass > hopper_kg:  # hopper runs dry: delivers what is left
+            mass = hopper_kg
             q = mass * 3600.0 / dt_s
         self.flow_kg_h = q
-        if not self.refilling:
+        if not refilling:
             if n == 0.0:
                 self.measured_flow_kg_h = 0.0
             else:
                 self.measured_flow_kg_h += (q - self.measured_flow_kg_h) * self._a_filter
-        if self.density_offset != 0.0:  # fresh powder settles back
-            d = self.density_offset * self._a_settle
+        offset = self.density_offset
+        if offset != 0.0:  # fresh powder settles back
+            d = offset * self._a_settle
             self.density_offset = d if abs(d) > 1e-12 else 0.0
         self._hopper(dt_s, mass)
         self.delivered_total_kg += mass

@@ -106,7 +106,8 @@ class Line(LineTruth):
         # Hot-path state and constants.
         self._feeder_list = [(name, self.feeders[name]) for name in FEEDERS]
         self._feeder_keys = [
-            (f"feeder_{n}_flow_kg_h", f"feeder_{n}_hopper_kg", f) for n, f in self._feeder_list
+            (f"feeder_{n}_flow_kg_h", f"feeder_{n}_hopper_kg", f"feeder_{n}_refilling", f)
+            for n, f in self._feeder_list
         ]
         self._act_os, self._act_ds = (self.gap_actuators[s] for s in SIDES)
         self._nip_os, self._nip_ds = (self.nip[s] for s in SIDES)
@@ -317,10 +318,10 @@ class Line(LineTruth):
     def measurements(self) -> dict[str, float]:
         """Process values keyed by tag name (hmi.core.tags); pure, draws no noise."""
         values: dict[str, float] = {}
-        for flow_key, hopper_key, feeder in self._feeder_keys:
+        for flow_key, hopper_key, refilling_key, feeder in self._feeder_keys:
             values[flow_key] = feeder.measured_flow_kg_h
             values[hopper_key] = feeder.hopper_kg
-            values[f"feeder_{feeder.name}_refilling"] = 1.0 if feeder.refilling else 0.0
+            values[refilling_key] = 1.0 if feeder.refilling else 0.0
         gap_os = self._act_os.position_um + self._drift_os
         gap_ds = self._act_ds.position_um + self._drift_ds
         if self._yielding:  # the cylinder has given way: its position sensor sees it

@@ -174,10 +174,8 @@ class NipSide:
         elif f > hi:
             f = hi
         tol = _REL_TOL * t
-        e = exp(-f * inv_wg)
-        h = s_gap + f * inv_m
         n = 0
-        while n < _MAX_ITER:
+        while True:  # at least once: e, solid and h below come from the last pass
             n += 1
             e = exp(-f * inv_wg)
             solid = s_min - d_eps * e
@@ -195,11 +193,12 @@ class NipSide:
             if f_new == f:
                 break
             f = f_new
+            if n >= _MAX_ITER:
+                break
         self.iterations = n
         self.force_kn = f
         self.thickness_um = h
         self.thickness_out_um = h * self._sb1
-        solid = s_min - d_eps * e
         self.porosity = 1.0 - solid
         self.density_per_um = self._rho01 * solid / self._sb1
         return f

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from math import exp, pi, sin
 
+from hmi.plant.stepping import DT_MEMO_SIZE
+
 _TWO_PI = 2.0 * pi
 
 
@@ -46,6 +48,7 @@ class Rolls:
         "_tau_growth_s",
         "_bend_kn_um",
         "_dt_s",
+        "_by_dt",
         "_a_heat",
         "_a_growth",
     )
@@ -75,6 +78,7 @@ class Rolls:
         self.ecc_1x_um = 0.0
         self.ecc_2x_um = 0.0
         self._dt_s = -1.0
+        self._by_dt: dict[float, tuple[float, float]] = {}
         self._a_heat = self._a_growth = 1.0
 
     @property
@@ -96,9 +100,15 @@ class Rolls:
 
     def _set_dt(self, dt_s: float) -> None:
         self._dt_s = dt_s
-        th, tg = self._tau_heat_s, self._tau_growth_s
-        self._a_heat = 1.0 - exp(-dt_s / th) if th > 0.0 else 1.0
-        self._a_growth = 1.0 - exp(-dt_s / tg) if tg > 0.0 else 1.0
+        known = self._by_dt.get(dt_s)  # each time step's coefficients once (stepping.py)
+        if known is None:
+            if len(self._by_dt) >= DT_MEMO_SIZE:
+                self._by_dt.clear()
+            th, tg = self._tau_heat_s, self._tau_growth_s
+            a_heat = 1.0 - exp(-dt_s / th) if th > 0.0 else 1.0
+            a_growth = 1.0 - exp(-dt_s / tg) if tg > 0.0 else 1.0
+            known = self._by_dt[dt_s] = (a_heat, a_growth)
+        self._a_heat, self._a_growth = known
 
     def step(self, dt_s: float, mean_speed_m_min: float) -> float:
         """Advance temperature, growth and angle by `dt_s`; return the gap offset in µm."""

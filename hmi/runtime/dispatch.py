@@ -33,10 +33,12 @@ class CommandDispatch:
     _commands: queue.Queue
 
     def _drain_commands(self) -> None:
-        while True:
+        commands = self._commands
+        # most ticks bring no command: ask first rather than raise and catch Empty every tick
+        while not commands.empty():
             try:
-                command = self._commands.get_nowait()
-            except queue.Empty:
+                command = commands.get_nowait()
+            except queue.Empty:  # another reader took it (there is none today)
                 return
             self._apply(command)
 

@@ -23,6 +23,7 @@ from hmi.runtime.commands import SetManualFeed, SetManualGap
 
 GAP_SP = tuple(f"gap_{s}_sp_um" for s in SIDES)
 FEEDER_SP = tuple(f"feeder_{f}_sp_kg_h" for f in FEEDERS)
+_WRITTEN = GAP_SP + FEEDER_SP  # the outputs remembered each tick
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ class ManualStation:
                     del self._transfer[name]
                 else:
                     self._transfer[name] = moved
-        self._last = {k: outputs[k] for k in GAP_SP + FEEDER_SP if k in outputs}
+        self._last = {k: outputs[k] for k in _WRITTEN if k in outputs}
 
     def _manual_outputs(self, line_moving: bool = True) -> dict[str, float]:
         out = {name: self.gap_um.get(s, math.nan) for s, name in zip(SIDES, GAP_SP, strict=True)}

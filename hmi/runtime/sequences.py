@@ -51,6 +51,7 @@ __all__ = ["LineSequencer", "Plan", "SequenceConfig", "SequenceState", "sequence
 STOP_KINDS = ("normal", "quick", "emergency")
 LAST_STOPS = (*STOP_KINDS, "tripped")  # tripped: the line stopped by itself
 TIMEOUT_CONDITION = "sequence_timeout"
+_FLOW_TAGS = tuple(f"feeder_{f}_flow_kg_h" for f in FEEDERS)
 _RUNNING = Plan(running=True)  # a running line without a sequence: the same plan every tick
 # conditions of the controller that forbid a start
 BLOCKING = (
@@ -101,6 +102,7 @@ class LineSequencer:
         self._not_running_s = 0.0
         self.notes: list[str] = []  # what happened on its own, for the runtime's messages
         self._state_key: tuple | None = None  # what `state()` last built its record from
+        self._elapsed_seen = (math.nan, math.nan)  # step_elapsed_s and its rounding, last asked
         self._state = SequenceState()
 
     # ----- commands (return the message the runtime notes) -----
@@ -139,12 +141,17 @@ class LineSequencer:
     def state(self) -> SequenceState:
         """The record for the snapshot; the same object while nothing in it changed (every
         tick asks, and a line runs for hours between two sequences)."""
+        elapsed, rounded = self._elapsed_seen
+        if self.step_elapsed_s != elapsed:  # round() to digits converts to decimal: only anew
+            elapsed = self.step_elapsed_s
+            rounded = round(elapsed, 3)
+            self._elapsed_seen = (elapsed, rounded)
         key = (
             self.config,
             self.line_state,
             self.sequence,
             self.step,
-            round(self.step_elapsed_s, 3),
+            rounded,
             self.held,
             self.last_stop,
             self.waiting_for,
@@ -338,8 +345,8 @@ class LineSequencer:
             if self.sequence == "normal_stop" and self.step == "run_on":
                 speed = v.get("line_speed_m_min", 0.0)
                 self._v_cap_m_min = min(self._v_cap_m_min, max(speed, c.thread_speed_m_min))
-        flows = [v.get(f"feeder_{f}_flow_kg_h", math.nan) for f in FEEDERS]
-        fed = sum(x for x in flows if math.isfinite(x))
+        flows = [v.get(name, math.nan) for name in _FLOW_TAGS]
+        fed = sum(filter(math.isfinite, flows))  # the same terms in the same order, in C
         cut = v.get("recycle_flow_kg_h", 0.0) if good("recycle_flow_kg_h") else 0.0
         if self.holdup_kg is None:  # a line found running is in steady state
             self._recycle = RateDelay(c.recycle_delay_s, cut)

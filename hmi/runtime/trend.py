@@ -18,6 +18,7 @@ class TrendBuffer:
     def __init__(self, tags: Sequence[str], capacity: int = 60_000) -> None:
         self.tags = tuple(tags)
         self._column = {name: i + 1 for i, name in enumerate(self.tags)}
+        self._missing = (np.nan,) * len(self.tags)  # the default of each tag's get
         self._data = np.full((capacity, len(self.tags) + 1), np.nan)
         self._capacity = capacity
         self._count = 0  # total rows ever appended
@@ -28,7 +29,7 @@ class TrendBuffer:
 
     def append(self, t_s: float, values: Mapping[str, float]) -> None:
         row = [t_s]
-        row.extend(values.get(name, np.nan) for name in self.tags)
+        row.extend(map(values.get, self.tags, self._missing))  # one C-level pass
         with self._lock:
             self._data[self._count % self._capacity] = row
             self._count += 1

@@ -7,6 +7,7 @@ as commands (as an operator would enter them), a communication loss through the 
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ SETPOINT_EVENTS = {
 
 Progress = Callable[[float], None]
 _ROLL_FIELDS = ("roll_expansion_per_k", "roll_diameter_mm")
+_GAP_REF = tuple((s, f"gap_{s}_ref_um") for s in SIDES)  # names made once, not per sample
 
 
 def profile_config(scenario: Scenario) -> ProfileConfig:
@@ -118,8 +120,7 @@ class _Collector:
                 zones_mg_cm2=zones,
                 thickness_um=line.true_thickness_at_gauge_um,
                 gap_error_um={
-                    s: line.effective_gap_um[s] - values.get(f"gap_{s}_ref_um", float("nan"))
-                    for s in SIDES
+                    s: line.effective_gap_um[s] - values.get(ref, math.nan) for s, ref in _GAP_REF
                 },
             )
         )
@@ -191,6 +192,7 @@ def run_scenario(
         clock=SimClock(),
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,
+        trend_period_s=math.inf,  # nobody reads a scenario run's live trends: one row at t=0
         sinks=[_Collector(profile, stats, track, startup, rolls)],
         running=not cold,
         alarms=AlarmEngine(load_definitions(), _alarms_to(alarm_report, rolls)),

@@ -42,10 +42,13 @@ system-deps:
 node-deps: $(STAMP_TEST) system-deps
 	$(BIN)/python -c "from tests.hardware.node_opcua import install; print(install())"
 
+# Two pytest-xdist workers (a 2-core machine); real-clock tests share one of them, see conftest.py.
+PYTEST_WORKERS ?= 2
+
 test: $(STAMP_TEST) system-deps node-deps
 	$(BIN)/ruff check hmi tests benchmarks packaging
 	$(BIN)/ruff format --check hmi tests benchmarks packaging
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff format hmi tests benchmarks packaging

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import copyreg
+import queue
+import threading
+from contextlib import contextmanager
+
 from hmi.alarms import AlarmEngine, load_definitions
 from hmi.control import make_controller
 from hmi.hardware.config import EmulatedSection, ProfileConfig, ProfileSection, StartupSection
@@ -51,3 +57,35 @@ def line_runtime(controller: str = "model", *, running: bool = True, sinks=(), *
         **kwargs,
     )
     return runtime, profile, recorder
+
+
+@contextmanager
+def _fresh_sync_objects():
+    """While deep-copying: a lock, condition or command queue is copied as a new, empty one
+    (they cannot be copied; a simulated-clock runtime between ticks holds none of them)."""
+
+    def fresh_queue(q: queue.SimpleQueue):
+        assert q.empty(), "a runtime is copied between ticks, with no command waiting"
+        return (queue.SimpleQueue, ())
+
+    fresh = {
+        type(threading.Lock()): lambda _: (threading.Lock, ()),
+        type(threading.RLock()): lambda _: (threading.RLock, ()),
+        threading.Condition: lambda _: (threading.Condition, ()),
+        queue.SimpleQueue: fresh_queue,
+    }
+    copyreg.dispatch_table.update(fresh)
+    try:
+        yield
+    finally:
+        for kind in fresh:
+            copyreg.dispatch_table.pop(kind, None)
+
+
+def copy_line(runtime: Runtime, profile: EmulatedProfile, recorder: Recorder):
+    """An independent copy of a (runtime, profile, recorder) on the simulated clock: it goes on
+    exactly as the original would (plant, controller, RNG state and records copied), and
+    nothing it does reaches the original. Lets tests share an expensive run-up."""
+    assert isinstance(runtime.clock, SimClock), "a real-clock runtime has a thread to copy"
+    with _fresh_sync_objects():
+        return copy.deepcopy((runtime, profile, recorder))

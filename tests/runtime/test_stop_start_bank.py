@@ -3,7 +3,7 @@
 import pytest
 
 from hmi.runtime import StartLine, StopLine
-from tests.runtime.line import NOMINAL_BANK_KG, line_runtime
+from tests.runtime.line import NOMINAL_BANK_KG, copy_line, line_runtime
 
 LOW, HIGH = 0.5 * NOMINAL_BANK_KG, 1.5 * NOMINAL_BANK_KG
 
@@ -19,11 +19,27 @@ def run_until(runtime, state, limit_s, chunk_s=5.0):
     raise AssertionError(f"line not {state} after {limit_s} s: {snap.sequence.text}")
 
 
-def test_bank_stays_in_bounds_through_a_normal_stop_two_minutes_and_a_start():
-    runtime, profile, rec = line_runtime()
-    runtime.run_for(30.0)
-    runtime.submit(StopLine("op"))
-    run_until(runtime, "stopped", 600.0)
+@pytest.fixture(scope="module")
+def normal_stop():
+    """`normal_stop(controller)`: (runtime, profile, recorder) after 30 s at speed and a normal
+    stop run to its end. Each controller's run-up is made once; each call returns its own copy
+    (copy_line), so what one test does to the line never reaches another."""
+    made = {}
+
+    def stopped(controller: str = "model"):
+        if controller not in made:
+            runtime, profile, rec = line_runtime(controller)
+            runtime.run_for(30.0)
+            runtime.submit(StopLine("op"))
+            run_until(runtime, "stopped", 600.0)
+            made[controller] = runtime, profile, rec
+        return copy_line(*made[controller])
+
+    return stopped
+
+
+def test_bank_stays_in_bounds_through_a_normal_stop_two_minutes_and_a_start(normal_stop):
+    runtime, profile, rec = normal_stop()
     snap = runtime.latest()
     assert snap.value("line_speed_m_min") == 0.0
     assert snap.value("gap_os_um") == pytest.approx(100.0, abs=5.0), "gap parked"
@@ -60,21 +76,15 @@ def test_bank_stays_in_bounds_through_a_quick_stop_and_a_restart():
 
 
 @pytest.mark.parametrize("controller", ["model", "baseline"])
-def test_a_normal_stop_draws_the_bank_down_rather_than_filling_it(controller):
-    runtime, profile, rec = line_runtime(controller)
-    runtime.run_for(30.0)
-    runtime.submit(StopLine("op"))
-    run_until(runtime, "stopped", 600.0)
+def test_a_normal_stop_draws_the_bank_down_rather_than_filling_it(normal_stop, controller):
+    runtime, profile, rec = normal_stop(controller)
     runtime.run_for(120.0)
     low, high = rec.bank_between(0.0, rec.rows[-1][0])
     assert LOW <= low and high <= HIGH, f"bank {low:.2f} … {high:.2f} kg"
 
 
-def test_energy_per_m2_does_not_move_while_the_line_stands():
-    runtime, profile, rec = line_runtime()
-    runtime.run_for(30.0)
-    runtime.submit(StopLine("op"))
-    run_until(runtime, "stopped", 600.0)
+def test_energy_per_m2_does_not_move_while_the_line_stands(normal_stop):
+    runtime, profile, rec = normal_stop()
     before = runtime.latest().value("energy_wh_per_m2")
     runtime.run_for(300.0)
     assert runtime.latest().value("energy_wh_per_m2") == pytest.approx(before, rel=1e-9)

@@ -3,6 +3,9 @@ widgets, nothing cut off at an edge, no scroll bars (tests/ui/geometry.py says h
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -20,16 +23,22 @@ from tests.ui.panel_stack import (
 
 
 @pytest.fixture(scope="module")
-def panel(tmp_path_factory):
+def panel():
     app = QApplication.instance() or QApplication([])
     from hmi.ui.theme import apply_theme
 
     apply_theme(app)
-    stack = build_window(tmp_path_factory.mktemp("panel"))
-    stack.window.show()
-    yield app, stack
-    stack.window.close()
-    stack.security.close()
+    # About shows the data directory as one unbreakable word: a path of a fixed length (40
+    # characters, longer than pytest's own /tmp/pytest-of-root/pytest-NNN/panel0), not one
+    # that grows with pytest's counter or an xdist worker's directory (.../popen-gw0/...).
+    with tempfile.TemporaryDirectory(prefix="hmi-test-") as tmp:
+        data_dir = Path(tmp) / "dry-electrode-hmi"
+        data_dir.mkdir()
+        stack = build_window(data_dir)
+        stack.window.show()
+        yield app, stack
+        stack.window.close()
+        stack.security.close()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])

@@ -44,17 +44,24 @@ def steady_cost(ticks: int = 100_000) -> dict:
     return {"definitions": len(defs), "us_per_tick": round(per_tick, 2)}
 
 
-def flood(data_dir: Path, with_ui: bool = True) -> dict:
-    defs = [
+def flood_definitions(count: int = FLOOD, flag: str = "f") -> list:
+    """`count` flag alarms `flood_0000`... raised by the flags `<flag>0`, `<flag>1`, ...,
+    all four priorities in turn."""
+    return [
         definition(
             name=f"flood_{i:04d}",
             tag="bank_mass_kg",
             condition="flag",
-            flag=f"f{i}",
+            flag=f"{flag}{i}",
             priority=("critical", "high", "medium", "low")[i % 4],
+            message=f"Flood alarm {i}",
         )
-        for i in range(FLOOD)
+        for i in range(count)
     ]
+
+
+def flood(data_dir: Path, with_ui: bool = True) -> dict:
+    defs = flood_definitions()
     journal = AlarmJournal(database_path(data_dir))
     journal.start()
     engine = AlarmEngine(defs, journal.offer, settle_s=0.0)

@@ -111,20 +111,11 @@ def flood_the_alarms(runtime) -> None:
     control thread itself (the sequencer's plan carries the flags, as the real ones do)."""
     import dataclasses
 
-    from hmi.alarms import AlarmEngine, definition, load_definitions
+    from benchmarks.alarm_flood import flood_definitions
+    from hmi.alarms import AlarmEngine, load_definitions
 
     old = runtime.alarms
-    flood = [
-        definition(
-            name=f"flood_{i:04d}",
-            tag="bank_mass_kg",
-            condition="flag",
-            flag=f"flood{i}",
-            priority=("critical", "high", "medium", "low")[i % 4],
-            message=f"Flood alarm {i}",
-        )
-        for i in range(FLOOD)
-    ]
+    flood = flood_definitions(FLOOD, "flood")
     engine = AlarmEngine((*load_definitions(), *flood))
     for sink in old._sinks:  # the journal: a flood is journaled as real alarms are
         engine.add_sink(sink)

@@ -25,6 +25,14 @@ FIFO_PRIORITY = 20  # of 1-99; IRQ threads run at 50, so the kernel's own work s
 _TIME_CRITICAL = 15  # Windows THREAD_PRIORITY_TIME_CRITICAL
 
 
+def _kernel32(setter: str, handle: str, value: int) -> bool:
+    """Windows: kernel32.<setter>(kernel32.<handle>(), value) succeeded."""
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    return bool(getattr(kernel32, setter)(getattr(kernel32, handle)(), value))
+
+
 def raise_this_thread() -> str:
     """Put the calling thread in the real-time class if allowed; return what it runs at."""
     if hasattr(os, "sched_setscheduler"):
@@ -34,10 +42,7 @@ def raise_this_thread() -> str:
             return f"normal priority (real-time refused: {error.strerror or error})"
         return f"real-time priority (SCHED_FIFO {FIFO_PRIORITY})"
     if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        if kernel32.SetThreadPriority(kernel32.GetCurrentThread(), _TIME_CRITICAL):
+        if _kernel32("SetThreadPriority", "GetCurrentThread", _TIME_CRITICAL):
             return "time-critical priority"
         return "normal priority (time-critical refused)"
     return "normal priority (no real-time class on this system)"
@@ -65,10 +70,7 @@ def raise_this_process() -> str:
             return f"normal share (nice {PANEL_NICE} refused: {error.strerror or error})"
         return f"nice {os.nice(0)}"
     if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        if kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _ABOVE_NORMAL_PRIORITY_CLASS):
+        if _kernel32("SetPriorityClass", "GetCurrentProcess", _ABOVE_NORMAL_PRIORITY_CLASS):
             return "above-normal priority class"
         return "normal priority class (above-normal refused)"
     return "normal share"

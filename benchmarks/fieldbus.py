@@ -113,7 +113,7 @@ def rtu_poll_rate(tmp: Path, seconds: float) -> dict:
         found: dict = {}
 
         def cycles() -> None:  # in a thread of its own: real-time as the HMI's I/O thread is
-            found["priority"] = raise_this_thread()
+            found["priority"] = raise_this_thread().text
             found["rates"], found["failed"] = _cycle_runs(link, seconds)
 
         try:

@@ -341,8 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hmi: {exc}", file=sys.stderr)
         return 2
     share = raise_this_process()  # before any thread starts: they inherit it (priority.py)
-    if not share.startswith("nice") and not share.startswith("above"):
-        print(f"hmi: process at {share}", file=sys.stderr)
+    if not share.raised:
+        print(f"hmi: process at {share.text}", file=sys.stderr)
     try:
         try:
             stack = build_stack(

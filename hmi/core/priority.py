@@ -20,9 +20,17 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NamedTuple
 
 FIFO_PRIORITY = 20  # of 1-99; IRQ threads run at 50, so the kernel's own work still comes first
 _TIME_CRITICAL = 15  # Windows THREAD_PRIORITY_TIME_CRITICAL
+
+
+class Scheduling(NamedTuple):
+    """What a thread or process got: `raised` or not, and `text` in words for the screens."""
+
+    raised: bool
+    text: str
 
 
 def _kernel32(setter: str, handle: str, value: int) -> bool:
@@ -33,26 +41,26 @@ def _kernel32(setter: str, handle: str, value: int) -> bool:
     return bool(getattr(kernel32, setter)(getattr(kernel32, handle)(), value))
 
 
-def raise_this_thread() -> str:
-    """Put the calling thread in the real-time class if allowed; return what it runs at."""
+def raise_this_thread() -> Scheduling:
+    """Put the calling thread in the real-time class if allowed; say what it runs at."""
     if hasattr(os, "sched_setscheduler"):
         try:
             os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(FIFO_PRIORITY))
         except (PermissionError, OSError) as error:
-            return f"normal priority (real-time refused: {error.strerror or error})"
-        return f"real-time priority (SCHED_FIFO {FIFO_PRIORITY})"
+            return Scheduling(False, f"normal priority (real-time refused: {_why(error)})")
+        return Scheduling(True, f"real-time priority (SCHED_FIFO {FIFO_PRIORITY})")
     if sys.platform == "win32":
         if _kernel32("SetThreadPriority", "GetCurrentThread", _TIME_CRITICAL):
-            return "time-critical priority"
-        return "normal priority (time-critical refused)"
-    return "normal priority (no real-time class on this system)"
+            return Scheduling(True, "time-critical priority")
+        return Scheduling(False, "normal priority (time-critical refused)")
+    return Scheduling(False, "normal priority (no real-time class on this system)")
 
 
 PANEL_NICE = -10  # the panel's process ahead of other desktop work, below real-time threads
 _ABOVE_NORMAL_PRIORITY_CLASS = 0x00008000  # Windows
 
 
-def raise_this_process() -> str:
+def raise_this_process() -> Scheduling:
     """Give the panel's process (GUI, I/O, history) a higher share of the CPU where allowed.
 
     The control thread waits for the GIL whenever another thread of this process holds it; if
@@ -67,10 +75,14 @@ def raise_this_process() -> str:
             if now > PANEL_NICE:
                 os.nice(PANEL_NICE - now)
         except (PermissionError, OSError) as error:
-            return f"normal share (nice {PANEL_NICE} refused: {error.strerror or error})"
-        return f"nice {os.nice(0)}"
+            return Scheduling(False, f"normal share (nice {PANEL_NICE} refused: {_why(error)})")
+        return Scheduling(True, f"nice {os.nice(0)}")
     if sys.platform == "win32":
         if _kernel32("SetPriorityClass", "GetCurrentProcess", _ABOVE_NORMAL_PRIORITY_CLASS):
-            return "above-normal priority class"
-        return "normal priority class (above-normal refused)"
-    return "normal share"
+            return Scheduling(True, "above-normal priority class")
+        return Scheduling(False, "normal priority class (above-normal refused)")
+    return Scheduling(False, "normal share")
+
+
+def _why(error: OSError) -> str:
+    return str(error.strerror or error)

@@ -255,7 +255,7 @@ class FieldbusProfile(HardwareProfile):
 
     def _run(self) -> None:
         # polls feed the control tick: the same real-time class as the control thread
-        self.priority = raise_this_thread()
+        raise_this_thread()
         backoff = self.sup.reconnect_min_s
         ever_open = False
         while not self._stop.is_set():

@@ -177,9 +177,10 @@ class Runtime(RetainedState, CommandDispatch):
     def _control_thread(self) -> None:
         # Only a thread that sleeps between ticks may run real-time: a simulated clock never does.
         if self.realtime_priority and isinstance(self.clock, RealClock):
-            self.control_priority = raise_this_thread()
-            if self.control_priority.startswith("normal"):
-                self._note(f"Control loop at {self.control_priority}")
+            got = raise_this_thread()
+            self.control_priority = got.text
+            if not got.raised:
+                self._note(f"Control loop at {got.text}")
         else:
             self.control_priority = "normal priority"
         self._run()

@@ -120,10 +120,10 @@ def nice_calls(monkeypatch):
 
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="no nice values here")
 def test_the_panel_process_takes_nice_minus_10_and_never_lowers_a_better_one(nice_calls):
-    assert priority.raise_this_process() == "nice -10"
+    assert priority.raise_this_process() == (True, "nice -10")
     assert nice_calls["nice"] == -10
     nice_calls["nice"] = -15  # already ahead: left alone
-    assert priority.raise_this_process() == "nice -15"
+    assert priority.raise_this_process() == (True, "nice -15")
     assert nice_calls["nice"] == -15
 
 
@@ -131,5 +131,5 @@ def test_the_panel_process_takes_nice_minus_10_and_never_lowers_a_better_one(nic
 def test_a_refused_nice_leaves_the_share_and_says_why(nice_calls):
     nice_calls["refuse"] = True
     said = priority.raise_this_process()
-    assert said == "normal share (nice -10 refused: Operation not permitted)"
+    assert said == (False, "normal share (nice -10 refused: Operation not permitted)")
     assert nice_calls["nice"] == 0

@@ -3,6 +3,8 @@ share a pytest-xdist worker (`make test` runs two)."""
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Tests on the real clock with tight bounds (a link lost within 3 s, a control thread that never
@@ -33,6 +35,7 @@ def worker_unit(nodeid: str) -> str:
     return path if path in SHARED_FIXTURE else nodeid
 
 
+@pytest.hookimpl(optionalhook=True)  # a plain `pytest` without xdist still runs
 def pytest_xdist_make_scheduler(config, log):
     # xdist's own `--dist loadgroup` renames node ids, which pytest 9 no longer lets it do:
     # the same grouping, as a scope scheduler whose scope is worker_unit.

@@ -144,6 +144,8 @@ class AlarmEngine:
     ) -> bool:
         """Evaluate every alarm; return True if the published summary changed."""
         self._t, self._wall, self._values = t_s, wall_time, values
+        if len(flags) > 8:  # an alarm flood: each flag alarm asks `in`, a set answers at once
+            flags = frozenset(flags)
         version = self.version
         if running and not self._was_running:
             self._started_at = t_s

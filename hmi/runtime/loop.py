@@ -356,8 +356,6 @@ class Runtime(RetainedState, CommandDispatch):
         late = self._overrun.active(t_s)
         if late or self._read_failed:
             flags += ("overrun",) * late + ("link_lost",) * self._read_failed
-        if len(flags) > 8:  # an alarm flood: each flag alarm asks `in`, a set answers at once
-            flags = frozenset(flags)  # type: ignore[assignment]
         try:
             engine.evaluate(t_s, wall, values, image.quality, flags, self._running)
         except Exception as exc:  # an alarm bug must not stop the line

@@ -3,7 +3,7 @@
 
     python -m tests.ui.commissioning_screenshots [OUT_DIR]   (default /tmp)
 
-The README's docs/screenshot-commissioning.png is the 1280×800 one.
+One set per role; the README's docs/screenshot-commissioning.png is the Engineer's 1280×800 one.
 """
 
 from __future__ import annotations
@@ -38,21 +38,24 @@ def main(argv: list[str]) -> int:
     with plc_process(TCP_PROFILE, port):
         with hmi_loop(config, settings) as (runtime, profile, _):
             time.sleep(3.0)  # a few seconds of polling for the statistics
-            service = LineService(runtime, Session("engineer", Role.ENGINEER))
-            window = MainWindow(
-                service, runtime.trend, commissioning=CommissioningService(service, profile)
-            )
-            window.timer.stop()
-            window.show()
-            window.show_screen("Commissioning")
-            for width, height in SIZES:
-                window.resize(width, height)
-                app.processEvents()
-                window.refresh()
-                app.processEvents()
-                path = out / f"commissioning-{width}x{height}.png"
-                window.grab().save(str(path))
-                print(path)
+            for role in Role:  # every role sees the screen; below Engineer read-only
+                name = role.name.lower()
+                service = LineService(runtime, Session(name, role))
+                window = MainWindow(
+                    service, runtime.trend, commissioning=CommissioningService(service, profile)
+                )
+                window.timer.stop()
+                window.show()
+                window.show_screen("Commissioning")
+                for width, height in SIZES:
+                    window.resize(width, height)
+                    app.processEvents()
+                    window.refresh()
+                    app.processEvents()
+                    path = out / f"commissioning-{name}-{width}x{height}.png"
+                    window.grab().save(str(path))
+                    print(path)
+                window.close()
     return 0
 
 

@@ -7,6 +7,7 @@ Qt is imported only on the GUI path, so headless subcommands start without it.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import sys
 from collections.abc import Sequence
@@ -340,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AlreadyRunning, OSError) as exc:
         print(f"hmi: {exc}", file=sys.stderr)
         return 2
+    faulthandler.enable()  # a fatal signal (SIGSEGV, SIGBUS, abort) leaves every thread's stack
     share = raise_this_process()  # before any thread starts: they inherit it (priority.py)
     if not share.raised:
         print(f"hmi: process at {share.text}", file=sys.stderr)

@@ -33,10 +33,19 @@ def make_private_dir(path: Path, *, holds: str) -> None:
 
 
 def make_private(path: Path) -> None:
-    """Create `path` empty with mode 0600 if missing, else set 0600 (POSIX; no-op elsewhere)."""
+    """Create `path` empty with mode 0600 if missing, else set 0600 (POSIX; no-op elsewhere).
+
+    An existing file is never opened: closing any descriptor of a file releases every POSIX
+    lock this process holds on it, and SQLite's connections to it hold theirs (a store file,
+    its -shm). Another process then takes SQLite's first-user lock and truncates the -shm
+    under our mapping: SIGBUS."""
     path = Path(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
-    os.close(fd)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)  # a file created just now: nobody holds a lock on it yet
     if os.name == "posix":
         os.chmod(path, PRIVATE_FILE)
 

@@ -118,3 +118,51 @@ def test_sqlite_state_after_open_is_autocommit(tmp_path: Path) -> None:
     other.rollback()
     other.close()
     conn.close()
+
+
+# SQLite's unix VFS: the first-user ("DMS") lock byte of the -shm file. A process that can take
+# it exclusively believes it is the only user and truncates the -shm under everyone's mapping.
+SHM_DMS_BYTE = 128
+
+TAKE_DMS = f"""
+import fcntl, sys
+with open(sys.argv[1], "r+b") as shm:
+    try:
+        fcntl.lockf(shm, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, {SHM_DMS_BYTE})
+    except OSError:
+        print("held")
+    else:
+        print("free")
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX advisory locks")
+def test_opening_another_connection_keeps_the_process_sqlite_locks(tmp_path: Path) -> None:
+    """Every stack component opens its own connection to the one file. Opening one must not
+    drop the locks the others hold: closing any descriptor of a file releases all of a
+    process's POSIX locks on it, and a reader in another process (a report, the plant
+    server, a test) then truncates the -shm under the HMI: SIGBUS (seen in CI)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "data" / store.DB_FILENAME
+    first = connect(db)
+    try:
+        first.execute("SELECT count(*) FROM samples").fetchone()  # maps the -shm
+        shm = db.with_name(db.name + "-shm")
+
+        def dms() -> str:
+            done = subprocess.run(
+                [sys.executable, "-c", TAKE_DMS, str(shm)], capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr
+            return done.stdout.strip()
+
+        assert dms() == "held"  # the check can fail: the lock is there to be lost
+        second = connect(db)
+        try:
+            assert dms() == "held"
+        finally:
+            second.close()
+    finally:
+        first.close()

@@ -7,7 +7,6 @@ Qt is imported only on the GUI path, so headless subcommands start without it.
 from __future__ import annotations
 
 import argparse
-import faulthandler
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from hmi.alarms import AlarmEngine, AlarmJournal, load_definitions
 from hmi.control import CONTROLLERS, DEFAULT_CONTROLLER, make_controller
+from hmi.core.crash_trace import enable_crash_traces
 from hmi.core.instance import AlreadyRunning, InstanceLock
 from hmi.core.priority import raise_this_process
 from hmi.core.tags import TagKind, names
@@ -341,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AlreadyRunning, OSError) as exc:
         print(f"hmi: {exc}", file=sys.stderr)
         return 2
-    faulthandler.enable()  # a fatal signal (SIGSEGV, SIGBUS, abort) leaves every thread's stack
+    enable_crash_traces(data_dir)  # a native crash leaves every thread's stack (crash_trace.py)
     share = raise_this_process()  # before any thread starts: they inherit it (priority.py)
     if not share.raised:
         print(f"hmi: process at {share.text}", file=sys.stderr)

@@ -23,6 +23,7 @@ def measure(duration_s: float = 3600.0, controller: str = DEFAULT_CONTROLLER) ->
     result = run_scenario(scenario, controller)
     wall = time.perf_counter() - started
     return {
+        "plant_step_us": plant_step_us(),
         "case": f"steady_state {duration_s:g} s, controller {controller}",
         "simulated_s": duration_s,
         "wall_s": round(wall, 2),
@@ -33,8 +34,30 @@ def measure(duration_s: float = 3600.0, controller: str = DEFAULT_CONTROLLER) ->
     }
 
 
+def plant_step_us(steps: int = 20000, runs: int = 5) -> float:
+    """The plant model alone: one 10 ms `Line.step` plus `measurements()` with a disturbance
+    and a sensor drift on (budget 35 µs), median of `runs` runs of `steps` steps."""
+    import statistics
+
+    from hmi.plant import LFP, Equipment, Line
+
+    costs = []
+    for _ in range(runs):
+        line = Line.at_steady_state(LFP, Equipment(), 30.0, 20.0)
+        commands = line.steady_commands()
+        line.disturb.eccentricity(1.0)
+        line.disturb.gap_sensor_drift("os", 0.5)
+        started = time.perf_counter()
+        for _ in range(steps):
+            line.step(0.01, commands)
+            line.measurements()
+        costs.append((time.perf_counter() - started) / steps * 1e6)
+    return round(statistics.median(costs), 1)
+
+
 def table(row: dict) -> str:
     return (
         f"{'simulation':<18}{row['simulated_s']:>8.0f} s simulated in {row['wall_s']:.1f} s: "
-        f"{row['sim_speed_x_realtime']:.0f}x real time, {row['us_per_tick']:.1f} µs per tick"
+        f"{row['sim_speed_x_realtime']:.0f}x real time, {row['us_per_tick']:.1f} µs per tick; "
+        f"plant step {row['plant_step_us']:.1f} µs (budget 35)"
     )

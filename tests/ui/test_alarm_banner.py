@@ -152,16 +152,12 @@ def test_a_supervisor_shelves_with_duration_and_reason(qtbot, runtime, trend):
 
 
 def test_a_flood_of_a_thousand_alarms_is_one_model_reset(alarms_window, qtbot):
-    import time
 
     window, screen, runtime = alarms_window
     flood = [
         dataclasses.replace(status(f"x{i:04d}", 1 + i % 4), name=f"x{i:04d}") for i in range(1000)
     ]
     runtime.set(alarms=summary(*flood, version=99))
-    started = time.perf_counter()
-    window.refresh()
-    elapsed = time.perf_counter() - started
+    window.refresh()  # its cost: `make bench` (alarm flood), never a timed assertion here
     assert screen.proxy.rowCount() == 1000
     assert window.header.banner.counts[1].text() == "C 250"
-    assert elapsed < 1.0  # measured in `make bench` (alarm flood)

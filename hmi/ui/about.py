@@ -19,6 +19,7 @@ from hmi.runtime.snapshot import Snapshot
 from hmi.security import Action
 from hmi.ui.access import bind
 from hmi.ui.screen import Screen, ScreenContext
+from hmi.ui.wrapping_text import WrappingText
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class AboutScreen(Screen):
         title = QLabel("Dry-electrode line HMI")
         title.setObjectName("panelTitle")
         grid.addWidget(title, 0, 0, 1, 2)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, WrappingText] = {}
         # two columns: the program and its place on the left, the software it runs on right
         rows = about_rows(self.info)
         split = next((i for i, (caption, _) in enumerate(rows) if caption == "Licence"), 0)
@@ -88,11 +89,9 @@ class AboutScreen(Screen):
             for row, (caption, text) in enumerate(shown, start=1):
                 label = QLabel(caption)
                 label.setObjectName("caption")
-                value = QLabel(text)
-                value.setWordWrap(True)
-                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value = WrappingText(text)
                 grid.addWidget(label, row, 2 * column, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value, row, 2 * column + 1)
+                grid.addWidget(value, row, 2 * column + 1, Qt.AlignmentFlag.AlignTop)
                 self.values[caption] = value
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(3, 2)

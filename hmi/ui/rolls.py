@@ -23,6 +23,7 @@ from hmi.quality.rolls import RollRecord
 from hmi.quality.service import QualityService
 from hmi.security import PermissionDenied
 from hmi.ui.widgets import Notify, add_touch_button
+from hmi.ui.wrapping_text import WrappingText
 
 COLUMNS = ("Roll", "Ended", "Recipe", "Length m", "Mean mg/cm²", "CD 2σ", "Cpk", "Off-spec m",
            "kWh/m²", "Alarms")  # fmt: skip
@@ -70,9 +71,10 @@ class RollsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
-        self.hint = QLabel("Tap a roll, then Report: the PDF and CSV go to " + str(reports_dir))
+        self.hint = WrappingText(
+            "Tap a roll, then Report: the PDF and CSV go to " + str(reports_dir)
+        )
         self.hint.setObjectName("caption")
-        self.hint.setProperty("elides", True)
         layout.addWidget(self.hint)
 
     def refresh(self) -> None:

@@ -28,12 +28,13 @@ def panel():
     from hmi.ui.theme import apply_theme
 
     apply_theme(app)
-    # About shows the data directory as one unbreakable word: a path of a fixed length (40
-    # characters, longer than pytest's own /tmp/pytest-of-root/pytest-NNN/panel0), not one
-    # that grows with pytest's counter or an xdist worker's directory (.../popen-gw0/...).
+    # About and the Quality screen show the data directory: a long one, as an installation
+    # has (110 characters, that must wrap), of a fixed length, not one that grows with
+    # pytest's counter or an xdist worker's directory (.../popen-gw0/...).
     with tempfile.TemporaryDirectory(prefix="hmi-test-") as tmp:
-        data_dir = Path(tmp) / "dry-electrode-hmi"
-        data_dir.mkdir()
+        data_dir = Path(tmp) / "var/lib/dry-electrode-hmi/line-7-cathode-calender/hall-2-data"
+        data_dir = data_dir.with_name(data_dir.name + "x" * (110 - len(str(data_dir))))
+        data_dir.mkdir(parents=True)
         stack = build_window(data_dir)
         stack.window.show()
         yield app, stack

@@ -7,12 +7,15 @@ commands are plain picklable dataclasses, so nothing else changes. A measurement
 issue 15 (`benchmarks/trend_lateness.py`), not the default: see docs/ and the closing note.
 
 Wire (a multiprocessing Pipe): parent -> child `("command", Command)`, `("measure", n)`,
-`("stop", None)`; child -> parent `("frame", Snapshot, t_s array, values matrix)` about 25
-times a second, `("measured", stats dict)`.
+`("stop", None)`; child -> parent `("frame", Snapshot, t_s array, values matrix, alarms)`
+about 25 times a second, `("measured", stats dict)`. A frame's snapshot travels without its
+alarm summary (`alarms` is None) unless the summary's version changed: in a flood of 1,000
+standing alarms, pickling the summary each frame cost more than the rest of the snapshot.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import threading
 import time
@@ -21,11 +24,32 @@ from typing import Any
 
 import numpy as np
 
+from hmi.alarms.model import AlarmSummary
 from hmi.runtime.commands import Command
 from hmi.runtime.snapshot import Snapshot
 from hmi.runtime.trend import TrendBuffer
 
 FRAME_S = 0.04  # the child sends what is new this often (the panel draws at ~25 Hz)
+
+
+_NO_ALARMS = AlarmSummary()  # what a frame's snapshot carries in place of an unchanged summary
+
+
+def split_alarms(
+    snapshot: Snapshot, sent_version: int | None
+) -> tuple[Snapshot, AlarmSummary | None]:
+    """Child side: the snapshot to send, and its alarm summary only if its version is new."""
+    summary = snapshot.alarms
+    light = dataclasses.replace(snapshot, alarms=_NO_ALARMS)
+    return light, (summary if summary.version != sent_version else None)
+
+
+def join_alarms(
+    snapshot: Snapshot, alarms: AlarmSummary | None, held: AlarmSummary | None
+) -> tuple[Snapshot, AlarmSummary | None]:
+    """Parent side: the snapshot with the latest summary put back; the summary to hold."""
+    held = alarms if alarms is not None else held
+    return (snapshot if held is None else dataclasses.replace(snapshot, alarms=held)), held
 
 
 def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
@@ -35,6 +59,7 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
     runtime.start()
     present = [name for name in tags if name in runtime.trend.tags]  # the rest stays NaN
     last_t = -np.inf
+    sent_version: int | None = None
     measuring: dict[str, int] = {}
     pending = 0  # a window asked for before the first tick
     try:
@@ -47,9 +72,10 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                     runtime.submit(payload)
                 elif kind == "measure":  # a fresh lateness window exactly n ticks long
                     pending = int(payload)
-            if pending and runtime.latest() is not None:  # from the first tick on
+            snapshot = runtime.latest()
+            if pending and snapshot is not None:  # from the first tick on
                 measuring = {"n": pending, "ticks0": runtime._ticks}
-                measuring["overruns0"] = runtime.latest().timing.overruns
+                measuring["overruns0"] = snapshot.timing.overruns
                 runtime._lateness = np.zeros(pending)
                 pending = 0
             if measuring and runtime._ticks - measuring["ticks0"] >= measuring["n"] + 2:
@@ -76,7 +102,9 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                 if new.any():
                     nan = np.full(int(new.sum()), np.nan)
                     rows = np.column_stack([columns[n][new] if n in columns else nan for n in tags])
-                    conn.send(("frame", snapshot, t[new], rows))
+                    light, alarms = split_alarms(snapshot, sent_version)
+                    conn.send(("frame", light, t[new], rows, alarms))
+                    sent_version = snapshot.alarms.version
                     last_t = float(t[new][-1])
             time.sleep(FRAME_S)
     finally:
@@ -99,6 +127,7 @@ class ChildRuntime:
         self.trend = TrendBuffer(self.tags, capacity)
         self._factory = factory
         self._latest: Snapshot | None = None
+        self._alarms: AlarmSummary | None = None
         self._measured: list[dict] = []
         self._conn: Any = None
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -124,10 +153,10 @@ class ChildRuntime:
                 return
             kind = message[0]
             if kind == "frame":
-                _, snapshot, t, rows = message
+                _, snapshot, t, rows, alarms = message
                 for t_s, row in zip(t.tolist(), rows.tolist(), strict=True):
                     self.trend.append(t_s, dict(zip(self.tags, row, strict=True)))
-                self._latest = snapshot
+                self._latest, self._alarms = join_alarms(snapshot, alarms, self._alarms)
             elif kind == "measured":
                 with self._lock:
                     self._measured.append(message[1])

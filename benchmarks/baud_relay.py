@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hmi.core.priority import raise_this_thread
+from hmi.core.priority import SIMULATOR, raise_this_thread
 
 BITS_PER_BYTE = 10  # start + 8 data + stop (parity none, one stop bit)
 
@@ -69,7 +69,7 @@ class BaudRelay:
             thread.start()
 
     def _pump(self, source: int, sink: int) -> None:
-        raise_this_thread()
+        raise_this_thread(SIMULATOR)
         byte_s = BITS_PER_BYTE / self.baud
         silence_s = t35_s(self.baud)
         while not self._stop.is_set():

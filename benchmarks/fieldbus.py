@@ -32,7 +32,7 @@ import numpy as np
 
 from benchmarks.baud_relay import BITS_PER_BYTE, relay_process, t35_s
 from hmi.app import DEFAULT_PROFILE, build_stack
-from hmi.core.priority import raise_this_thread
+from hmi.core.priority import FIELDBUS, raise_this_thread
 from hmi.hardware.config import driver_settings, load_profile
 from hmi.hardware.fieldbus import HMI_WATCHDOG, LinkError
 from hmi.hardware.modbus import ModbusLink, read_plan
@@ -113,7 +113,7 @@ def rtu_poll_rate(tmp: Path, seconds: float) -> dict:
         found: dict = {}
 
         def cycles() -> None:  # in a thread of its own: real-time as the HMI's I/O thread is
-            found["priority"] = raise_this_thread().text
+            found["priority"] = raise_this_thread(FIELDBUS).text
             found["rates"], found["failed"] = _cycle_runs(link, seconds)
 
         try:

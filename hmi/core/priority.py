@@ -10,6 +10,14 @@ scheduler alone eats most of a 2 ms budget, so the control thread asks for a rea
   panel; the loop sleeps between ticks anyway.
 - Windows: THREAD_PRIORITY_TIME_CRITICAL for this thread (allowed without administrator rights).
 
+Three levels, because several real-time threads share two cores and SCHED_FIFO never
+time-slices between equals: one that is running keeps its core until it blocks. The control
+loop comes first (CONTROL); the fieldbus I/O thread that feeds it next (FIELDBUS: it must not
+hold the control thread back, and the tick never waits for it anyway); the simulators of
+hardware that on a real line runs elsewhere (the PLC simulator's scan and Modbus server, the
+baud-rate relay) last (SIMULATOR): on the panel's machine they must never outrank the loop
+they stand in for. All three stay below the kernel's interrupt threads (50).
+
 Refused or unsupported: the thread stays at normal priority and says why, in words, so the
 Commissioning screen and the log show what the loop runs at. Only threads that sleep between
 ticks may ask: a simulated clock never sleeps, and a FIFO thread that never sleeps would hold
@@ -22,8 +30,19 @@ import os
 import sys
 from typing import NamedTuple
 
-FIFO_PRIORITY = 20  # of 1-99; IRQ threads run at 50, so the kernel's own work still comes first
-_TIME_CRITICAL = 15  # Windows THREAD_PRIORITY_TIME_CRITICAL
+
+class Level(NamedTuple):
+    """A real-time level: its SCHED_FIFO priority (1-99) and its Windows thread priority."""
+
+    fifo: int
+    windows: int
+    windows_text: str
+
+
+CONTROL = Level(30, 15, "time-critical")  # THREAD_PRIORITY_TIME_CRITICAL
+FIELDBUS = Level(25, 2, "highest")  # THREAD_PRIORITY_HIGHEST
+SIMULATOR = Level(20, 1, "above-normal")  # THREAD_PRIORITY_ABOVE_NORMAL
+FIFO_PRIORITY = CONTROL.fifo  # the control loop's
 
 
 class Scheduling(NamedTuple):
@@ -41,18 +60,19 @@ def _kernel32(setter: str, handle: str, value: int) -> bool:
     return bool(getattr(kernel32, setter)(getattr(kernel32, handle)(), value))
 
 
-def raise_this_thread() -> Scheduling:
-    """Put the calling thread in the real-time class if allowed; say what it runs at."""
+def raise_this_thread(level: Level = CONTROL) -> Scheduling:
+    """Put the calling thread at `level` of the real-time class if allowed; say what it runs
+    at."""
     if hasattr(os, "sched_setscheduler"):
         try:
-            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(FIFO_PRIORITY))
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(level.fifo))
         except (PermissionError, OSError) as error:
             return Scheduling(False, f"normal priority (real-time refused: {_why(error)})")
-        return Scheduling(True, f"real-time priority (SCHED_FIFO {FIFO_PRIORITY})")
+        return Scheduling(True, f"real-time priority (SCHED_FIFO {level.fifo})")
     if sys.platform == "win32":
-        if _kernel32("SetThreadPriority", "GetCurrentThread", _TIME_CRITICAL):
-            return Scheduling(True, "time-critical priority")
-        return Scheduling(False, "normal priority (time-critical refused)")
+        if _kernel32("SetThreadPriority", "GetCurrentThread", level.windows):
+            return Scheduling(True, f"{level.windows_text} priority")
+        return Scheduling(False, f"normal priority ({level.windows_text} refused)")
     return Scheduling(False, "normal priority (no real-time class on this system)")
 
 

@@ -27,7 +27,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from hmi.core.priority import raise_this_thread
+from hmi.core.priority import FIELDBUS, raise_this_thread
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TAGS
 from hmi.hardware.base import CommunicationError, HardwareProfile
@@ -254,8 +254,8 @@ class FieldbusProfile(HardwareProfile):
             self._lost = reason
 
     def _run(self) -> None:
-        # polls feed the control tick: the same real-time class as the control thread
-        raise_this_thread()
+        # polls feed the control tick: real-time, one level below the loop (priority.py)
+        raise_this_thread(FIELDBUS)
         backoff = self.sup.reconnect_min_s
         ever_open = False
         while not self._stop.is_set():

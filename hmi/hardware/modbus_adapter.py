@@ -18,7 +18,7 @@ from pymodbus.exceptions import ConnectionException, ModbusIOException, NoSuchId
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer
 from pymodbus.simulator import SimData, SimDevice
 
-from hmi.core.priority import raise_this_thread
+from hmi.core.priority import SIMULATOR, raise_this_thread
 from hmi.hardware.fieldbus import LinkError, LinkTimeout
 
 # pymodbus logs every timeout and refused connection at ERROR; the link supervision counts
@@ -176,7 +176,7 @@ class ModbusServer:
             self._thread.join(5.0)
 
     def _run(self) -> None:
-        raise_this_thread()  # a PLC answers its fieldbus from a real-time task
+        raise_this_thread(SIMULATOR)  # a PLC answers its fieldbus from a real-time task
         try:
             asyncio.run(self._serve())
         except BaseException as exc:  # reported to start()

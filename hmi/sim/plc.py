@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-from hmi.core.priority import raise_this_thread
+from hmi.core.priority import SIMULATOR, raise_this_thread
 from hmi.core.process import Outputs
 from hmi.core.tags import FEEDERS, SIDES
 from hmi.hardware.base import CommunicationError
@@ -134,7 +134,7 @@ class PlcSimulator:
         return self.wire.get(name)
 
     def _run(self) -> None:
-        raise_this_thread()  # a PLC's scan is its real-time task (priority.py)
+        raise_this_thread(SIMULATOR)  # a PLC's scan is its real-time task (priority.py)
         k = 0
         while not self._stop.is_set():
             deadline = self._t0 + k * self.period_s

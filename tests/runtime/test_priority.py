@@ -46,7 +46,7 @@ def test_the_control_thread_asks_for_fifo_for_itself_on_the_real_clock(calls):
     runtime = started(RealClock())
     try:
         assert made == [("control-loop", 0, os.SCHED_FIFO, priority.FIFO_PRIORITY)]
-        assert runtime.control_priority == "real-time priority (SCHED_FIFO 20)"
+        assert runtime.control_priority == "real-time priority (SCHED_FIFO 30)"
     finally:
         runtime.stop()
 
@@ -96,10 +96,33 @@ def test_the_kernel_runs_the_control_thread_fifo_and_leaves_the_others_alone():
     runtime = started(RealClock())
     try:
         assert os.sched_getscheduler(runtime._thread.native_id) == os.SCHED_FIFO
-        assert os.sched_getparam(runtime._thread.native_id).sched_priority == 20
+        assert os.sched_getparam(runtime._thread.native_id).sched_priority == 30
         assert os.sched_getscheduler(0) == os.SCHED_OTHER  # this (the GUI's) thread
     finally:
         runtime.stop()
+
+
+def test_the_loop_outranks_its_fieldbus_which_outranks_the_simulators():
+    """FIFO never time-slices between equals: a simulated PLC busy on the panel's machine at
+    the loop's own level could keep the loop waiting for a core until it blocked."""
+    levels = (priority.CONTROL, priority.FIELDBUS, priority.SIMULATOR)
+    assert [level.fifo for level in levels] == sorted(
+        (level.fifo for level in levels), reverse=True
+    )
+    assert len({level.fifo for level in levels}) == 3
+    assert [level.windows for level in levels] == sorted(
+        (lv.windows for lv in levels), reverse=True
+    )
+    assert all(0 < level.fifo < 50 for level in levels)  # below the kernel's interrupt threads
+
+
+@linux_only
+def test_each_thread_asks_for_its_own_level(calls):
+    made, _ = calls
+    for level in (priority.FIELDBUS, priority.SIMULATOR):
+        got = priority.raise_this_thread(level)
+        assert got == (True, f"real-time priority (SCHED_FIFO {level.fifo})")
+    assert [m[3] for m in made] == [priority.FIELDBUS.fifo, priority.SIMULATOR.fifo]
 
 
 @pytest.fixture

@@ -31,12 +31,17 @@ run: $(STAMP_RUN)
 # root on a fresh machine; the lock timeout waits for another apt run on a shared machine.
 # Node.js + npm: node-opcua, the independent OPC UA peer of the interoperability tests.
 # poppler-utils: pdftoppm renders a roll report's first page to PNG (tests/quality).
+# Only what is missing is asked for: a Node.js from NodeSource ships its own npm, and asking
+# apt for the distribution npm beside it is refused as a conflict.
 system-deps:
-	@command -v socat >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && \
-		command -v pdftoppm >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v socat >/dev/null 2>&1 || missing="$$missing socat"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	[ -z "$$missing" ] || { \
 		apt-get -o DPkg::Lock::Timeout=300 update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-			socat nodejs npm poppler-utils; }
+			$$missing; }
 
 # node-opcua (pinned) into the test cache, ~/.cache/hmi-tests (or $$HMI_TEST_CACHE)
 node-deps: $(STAMP_TEST) system-deps

@@ -91,13 +91,27 @@ class ScanWindow:
         self._sum = self._time = 0.0
 
     def add(self, value: float, dt_s: float) -> None:
+        """`value` held over the last `dt_s`. A step that runs past the block's end is split
+        there, so every block spans `block_s` and the window `window_s` whatever the steps
+        (steps of 0.1 s ± a tick's jitter would otherwise close blocks of 0.5 or 0.6 s, and
+        a window meant to match the gauge's 8 s scan would span up to 9.6 s)."""
+        block = self.block_s
+        while self._time + dt_s > block + 1e-9:
+            part = block - self._time
+            self._sum += value * part
+            self._time = block
+            self._close()
+            dt_s -= part
         self._sum += value * dt_s
         self._time += dt_s
-        if self._time >= self.block_s - 1e-9:
-            self._sums[self._i] = self._sum
-            self._times[self._i] = self._time
-            self._i = (self._i + 1) % self._n
-            self._sum = self._time = 0.0
+        if self._time >= block - 1e-9:
+            self._close()
+
+    def _close(self) -> None:
+        self._sums[self._i] = self._sum
+        self._times[self._i] = self._time
+        self._i = (self._i + 1) % self._n
+        self._sum = self._time = 0.0
 
     def average(self) -> float:
         """Mean over the last window (the closed blocks plus the block under way, minus the

@@ -34,6 +34,28 @@ def test_scan_window_is_the_mean_of_the_last_scan_time():
     assert window.average() == pytest.approx(20.0, abs=1e-9)
 
 
+def test_scan_window_spans_the_scan_time_when_the_steps_jitter():
+    """The slow part runs every 0.1 s give or take a tick's lateness (a real clock): the
+    window must still average the last 8 s, as the gauge does. A ramp y = t has the mean
+    t − 4 s over the last 8 s. (Closing a block only at a step's end made blocks of 0.5 or
+    0.6 s, a window of up to 9.6 s, and doubled the loop's MD 2σ on the real clock.)"""
+    import random
+
+    rng = random.Random(3)
+    window = ScanWindow(8.0, initial=0.0)
+    t = 0.0
+    worst = 0.0
+    for k in range(2000):
+        dt = 0.1 + rng.choice((-0.0003, 0.0003, 0.0))  # late by 0 … 0.3 ms, either end
+        window.add(t + 0.5 * dt, dt)  # the ramp's mean over the step
+        t += dt
+        if k > 200:
+            worst = max(worst, abs(window.average() - (t - 4.0)))
+    # within the blocks' own resolution: the oldest block's part is taken at its mean,
+    # off by at most block²/(8·window) = 0.0039 s on a unit ramp
+    assert worst < 0.005, f"window mean off a ramp by {worst:.4f} s"
+
+
 class ToyNip:
     """m = g·S + d at the nip; the gauge reads the scan mean of the film L metres back."""
 

@@ -3,8 +3,9 @@
 - rtu_poll_rate: the RTU profile's fast read set (its poll-group requests plus the watchdog
   write) back to back through a relay that holds every frame for its time on a 115200 baud
   wire, against the PLC simulator as slave; cycles/s as a fraction of the wire limit.
-- scenario_wire: benchmarks/wire_scenario.toml in-process (simulated clock) against the same
-  scenario over Modbus TCP (`hmi plc serve --scenario --report`, real time) and over Modbus RTU
+- scenario_wire: benchmarks/wire_scenario.toml in-process (simulated clock, and real clock in
+  real time at the control loop's priority) against the same scenario over Modbus TCP
+  (`hmi plc serve --scenario --report`, real time) and over Modbus RTU
   at its real poll rate through the relay: areal-mass 2σ, gap error 3σ, off-spec metres.
 - tick_lateness: the runtime's tick lateness at 100 Hz, headless, with the Modbus TCP driver
   polling `hmi plc serve` against the emulated profile.
@@ -32,11 +33,11 @@ import numpy as np
 
 from benchmarks.baud_relay import BITS_PER_BYTE, relay_process, t35_s
 from hmi.app import DEFAULT_PROFILE, build_stack
-from hmi.core.priority import FIELDBUS, raise_this_thread
+from hmi.core.priority import CONTROL, FIELDBUS, raise_this_thread
 from hmi.hardware.config import driver_settings, load_profile
 from hmi.hardware.fieldbus import HMI_WATCHDOG, LinkError
 from hmi.hardware.modbus import ModbusLink, read_plan
-from hmi.runtime import WriteSetpoint
+from hmi.runtime import RealClock, WriteSetpoint
 from hmi.sim.runner import SETPOINT_EVENTS, run_scenario
 from hmi.sim.scenario import load_scenario
 from tests.hardware.fieldbus_helpers import RTU_PROFILE, TCP_PROFILE, free_port, plc_process
@@ -194,9 +195,28 @@ def with_seed(path: Path, seed: int, tmp: Path) -> Path:
     return out
 
 
-def scenario_wire(tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO) -> list[dict]:
+def in_process_real_clock(scenario) -> dict:
+    """The same run in-process on the real clock, in a thread at the control loop's priority
+    as the HMI runs it: what the wire adds beyond a real clock's tick jitter."""
+    result: dict = {}
+
+    def run() -> None:
+        raise_this_thread(CONTROL)
+        result.update(run_scenario(scenario, clock=RealClock()))
+
+    thread = threading.Thread(target=run, name="in-process real clock")
+    thread.start()
+    thread.join()
+    return result
+
+
+def scenario_wire(
+    tmp: Path, with_rtu: bool, path: Path = WIRE_SCENARIO, real_clock: bool = True
+) -> list[dict]:
     scenario = load_scenario(path)
     rows = [{"over": "in-process (simulated clock)", **run_scenario(scenario)}]
+    if real_clock:
+        rows.append({"over": "in-process (real clock)", **in_process_real_clock(scenario)})
     port = free_port()
     tcp = _plc_scenario_process(tmp, TCP_PROFILE, path, scenario, {"port": port},
                                 ["--port", str(port)])  # fmt: skip
@@ -254,7 +274,12 @@ def _worst_side(gap: dict | None) -> float:
 
 
 def scenario_wire_seeds(
-    tmp: Path, with_rtu: bool, path: Path, seeds: list[int], partial: Path | None = None
+    tmp: Path,
+    with_rtu: bool,
+    path: Path,
+    seeds: list[int],
+    partial: Path | None = None,
+    real_clock: bool = True,
 ) -> dict:
     """The wire comparison once per seed. One seed's 2σ is a statistic of ~22 scan averages
     (in-process, seeds 1-10 span 0.036-0.061 %), so one run cannot judge "within 10 %":
@@ -264,7 +289,7 @@ def scenario_wire_seeds(
         print(f"  seed {seed} ...", file=sys.stderr, flush=True)
         directory = tmp / f"seed{seed}"
         directory.mkdir()
-        rows = scenario_wire(directory, with_rtu, with_seed(path, seed, directory))
+        rows = scenario_wire(directory, with_rtu, with_seed(path, seed, directory), real_clock)
         runs.append({"seed": seed, "rows": rows})
         if partial is not None:  # a long run: what is done so far survives a later failure
             partial.write_text(json.dumps(runs, indent=2))
@@ -344,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-rtu-scenario", action="store_true", help="TCP scenario only")
     parser.add_argument("--scenario", default=str(WIRE_SCENARIO), help="scenario for the wire")
     parser.add_argument(
+        "--no-real-clock", action="store_true", help="no in-process run on the real clock"
+    )
+    parser.add_argument(
         "--seeds", type=int, nargs="*", help="scenario_wire once per seed, medians compared"
     )
     parser.add_argument("--out", default="bench-results/fieldbus.json")
@@ -369,10 +397,11 @@ def main(argv: list[str] | None = None) -> int:
                     Path(args.scenario),
                     args.seeds,
                     Path(args.out).with_suffix(".partial.json"),
+                    not args.no_real_clock,
                 )
             elif case == "scenario_wire":
                 result[case] = scenario_wire(
-                    directory, not args.no_rtu_scenario, Path(args.scenario)
+                    directory, not args.no_rtu_scenario, Path(args.scenario), not args.no_real_clock
                 )
             else:
                 result[case] = tick_lateness(directory, args.seconds)

@@ -24,7 +24,15 @@ from hmi.hardware.config import (
 )
 from hmi.hardware.emulated import EmulatedProfile
 from hmi.plant import MATERIALS, Equipment, Line
-from hmi.runtime import InjectFault, Runtime, SimClock, StartLine, StopLine, WriteSetpoint
+from hmi.runtime import (
+    Clock,
+    InjectFault,
+    Runtime,
+    SimClock,
+    StartLine,
+    StopLine,
+    WriteSetpoint,
+)
 from hmi.sim.rolls import RunRolls
 from hmi.sim.scenario import Event, Scenario
 from hmi.sim.startup import StartupTracker
@@ -153,9 +161,14 @@ def _alarms_to(report: AlarmReport, rolls: RunRolls) -> Callable[[object], None]
 
 
 def run_scenario(
-    scenario: Scenario, controller: str = DEFAULT_CONTROLLER, progress: Progress | None = None
+    scenario: Scenario,
+    controller: str = DEFAULT_CONTROLLER,
+    progress: Progress | None = None,
+    clock: Clock | None = None,
 ) -> dict[str, object]:
-    """Run the scenario to its end and return the statistics (see hmi.sim.stats)."""
+    """Run the scenario to its end and return the statistics (see hmi.sim.stats). `clock`
+    defaults to the simulated one; a RealClock runs it in real time (benchmarks/fieldbus.py
+    compares that with the same run over the wire)."""
     config = profile_config(scenario)
     profile = EmulatedProfile(config)
     cold = scenario.scenario.start == "stopped"
@@ -189,7 +202,7 @@ def run_scenario(
             config.line.gauge_distance_m,
             config.line.model_dump(),
         ),
-        clock=SimClock(),
+        clock=clock if clock is not None else SimClock(),
         recipe_name=scenario.scenario.name,
         trend_capacity=1000,
         trend_period_s=math.inf,  # nobody reads a scenario run's live trends: one row at t=0

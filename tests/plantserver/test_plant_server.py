@@ -152,7 +152,8 @@ def test_isa_18_2_states_become_part_9_events_one_per_transition():
     assert len(sent) == len(states) + 1
     active = [(e["ActiveState/Id"], e["AckedState/Id"]) for e in sent[:3]]
     assert active == [(True, False), (True, True), (False, False)]
-    assert sent[3]["ShelvingState"] == "TimedShelved" and sent[3]["SuppressedOrShelved"]
+    assert sent[3]["ShelvingState/CurrentState"] == "TimedShelved"
+    assert sent[3]["SuppressedOrShelved"]
     assert sent[4]["SuppressedState/Id"] and sent[5]["OutOfServiceState/Id"]
     assert sent[-1]["Retain"] is False and sent[-1]["ActiveState/Id"] is False
     assert {e["Severity"] for e in sent} == {700}  # high

@@ -108,6 +108,7 @@ def _ack_args(event_id: bytes, comment: str = "seen from MES") -> tuple:
 ACK = ua.ObjectIds.AcknowledgeableConditionType_Acknowledge
 TIMED_SHELVE = ua.ObjectIds.ShelvedStateMachineType_TimedShelve
 UNSHELVE = ua.ObjectIds.ShelvedStateMachineType_Unshelve
+REFRESH_START, REFRESH_END = ua.ObjectIds.RefreshStartEventType, ua.ObjectIds.RefreshEndEventType
 
 
 def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim_plant):
@@ -145,16 +146,24 @@ def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
     async def anonymous(client, ns):
         events = _Events()
         sub = await client.create_subscription(20, events)
-        await sub.subscribe_events(client.nodes.server, ua.ObjectIds.AlarmConditionType)
+        kinds = [ua.ObjectIds.AlarmConditionType, REFRESH_START, REFRESH_END]
+        await sub.subscribe_events(client.nodes.server, kinds)
         ctype = client.get_node(ua.ObjectIds.ConditionType)
         await ctype.call_method(ua.NodeId(ua.ObjectIds.ConditionType_ConditionRefresh),
                                 ua.Variant(sub.subscription_id, ua.VariantType.UInt32))  # fmt: skip
+        await events.wait_for(lambda e: e.get("EventType") == ua.NodeId(REFRESH_END))
+        order = [e["EventType"].Value.Identifier for e in events.received]
         current = await events.wait_for(lambda e: e.get("ConditionName") == ALARM)
         cond = client.get_node(ua.NodeId(f"Line.Alarms.{ALARM}", ns))
         refused = await _call(cond, ACK, *_ack_args(current["EventId"]))
-        return current, refused, cond.nodeid
+        return order, current, refused, cond.nodeid
 
-    current, refused, cond_id = _run(endpoint, None, anonymous)
+    # nothing was published since the client subscribed: what it has, ConditionRefresh sent
+    order, current, refused, cond_id = _run(endpoint, None, anonymous)
+    assert order[0] == REFRESH_START and order[-1] == REFRESH_END
+    assert order[1:-1] == [ua.ObjectIds.AlarmConditionType] * len(order[1:-1])
+    retained = [a for a in stack.runtime.latest().alarms.alarms if a.state != "normal"]
+    assert len(order) - 2 == len(retained) >= 1  # one event per retained condition
     assert current["NodeId"] == cond_id  # ConditionId: the instance
     assert current["ActiveState/Id"] is True and current["AckedState/Id"] is False
     assert current["Retain"] is True and current["Severity"] == 900

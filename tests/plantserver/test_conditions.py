@@ -10,57 +10,13 @@ import asyncio
 import json
 import time
 
-import pytest
 from asyncua import Client, ua
 
-from hmi.app import DEFAULT_PROFILE, build_stack
-from hmi.core.roles import Role
-from hmi.plantserver import PlantServer, load_settings
 from hmi.runtime.commands import InjectFault
-from hmi.security import Session
-from tests.hardware.fieldbus_helpers import free_port
+from tests.plantserver.conftest import ADMIN, PASSWORDS, step
 
 URI = "urn:dry-electrode-hmi:line"
-ADMIN = Session("chief", Role.ADMINISTRATOR)
-PASSWORDS = {"chief": "Calender-Boss-2026!", "mes": "Plant-Order-2026!",
-             "shift": "Night-Lead-2026!"}  # fmt: skip
 ALARM = "communication_loss"
-
-
-@pytest.fixture(scope="module")
-def sim_plant(tmp_path_factory):
-    """A stack on the simulated clock, not running; its plant server serves but does not
-    publish by itself (its publisher thread is not started)."""
-    data_dir = tmp_path_factory.mktemp("conditions")
-    stack = build_stack(DEFAULT_PROFILE, data_dir, simulated=True, history=False,
-                        session=ADMIN)  # fmt: skip
-    accounts = stack.security.accounts
-    accounts.add_first_admin("chief", PASSWORDS["chief"])
-    accounts.add(ADMIN, "mes", Role.OPERATOR, PASSWORDS["mes"])
-    accounts.add(ADMIN, "shift", Role.SUPERVISOR, PASSWORDS["shift"])
-    endpoint = f"opc.tcp://127.0.0.1:{free_port()}"
-    base = stack.service
-
-    def service_for(session):  # as serve_stack builds it
-        from hmi.runtime.service import LineService
-
-        return LineService(stack.runtime, session, audit=base.audit, journal=base.journal,
-                           signatures=stack.security)  # fmt: skip
-
-    settings = load_settings(data_dir, endpoint)
-    server = PlantServer(stack.runtime, stack.security, service_for, settings, data_dir)
-    server.server.start()  # the OPC UA server only: publishing is the test's
-    stack.runtime.run_for(1.0)
-    server.publish_once()
-    yield stack, server, endpoint
-    server.server.stop()
-    stack.close()
-
-
-def _step(stack, server, seconds: float = 0.05) -> None:
-    """Let the runtime apply what was sent, then publish what it did."""
-    stack.runtime.run_for(seconds)
-    server.publish_once()
 
 
 class _Events:
@@ -139,7 +95,7 @@ def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim
 def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
     stack, server, endpoint = sim_plant
     stack.runtime.submit(InjectFault("comm_loss", {"duration_s": 30.0}, "test"))
-    _step(stack, server, 0.3)
+    step(stack, server, 0.3)
     state = {a.name: a.state for a in stack.runtime.latest().alarms.alarms}
     assert state.get(ALARM) == "unacknowledged", state
 
@@ -168,7 +124,7 @@ def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
     assert current["ActiveState/Id"] is True and current["AckedState/Id"] is False
     assert current["Retain"] is True and current["Severity"] == 900
     assert refused == "BadUserAccessDenied"
-    _step(stack, server)
+    step(stack, server)
     assert _state(stack) == "unacknowledged"  # nothing changed
 
     async def operator(client, ns):
@@ -182,7 +138,7 @@ def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
         again = await _call(cond, ACK, *_ack_args(event_id))
         shelving = client.get_node(ua.NodeId(f"Line.Alarms.{ALARM}.ShelvingState", ns))
         shelve = await _call(shelving, TIMED_SHELVE, _ms(60000.0))
-        await asyncio.get_running_loop().run_in_executor(None, _step, stack, server)
+        await asyncio.get_running_loop().run_in_executor(None, step, stack, server)
         after = await events.wait_for(lambda e: e.get("ConditionName") == ALARM
                                       and e.get("AckedState/Id") is True)  # fmt: skip
         return event_id, wrong, acked, again, shelve, after
@@ -205,11 +161,11 @@ def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
         shelving = client.get_node(ua.NodeId(f"Line.Alarms.{ALARM}.ShelvingState", ns))
         too_long = await _call(shelving, TIMED_SHELVE, _ms(9 * 3600e3))
         shelved = await _call(shelving, TIMED_SHELVE, _ms(60000.0))
-        await asyncio.get_running_loop().run_in_executor(None, _step, stack, server)
+        await asyncio.get_running_loop().run_in_executor(None, step, stack, server)
         state = client.get_node(ua.NodeId(f"Line.Alarms.{ALARM}.ShelvingState.CurrentState", ns))
         shown = (await state.read_value()).Text
         unshelved = await _call(shelving, UNSHELVE)
-        await asyncio.get_running_loop().run_in_executor(None, _step, stack, server)
+        await asyncio.get_running_loop().run_in_executor(None, step, stack, server)
         not_shelved = await _call(shelving, UNSHELVE)
         return too_long, shelved, shown, unshelved, not_shelved
 

@@ -79,9 +79,16 @@ def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim
                   for p in ("ActiveState.Id", "AckedState.Id", "Retain", "Severity",
                             "EnabledState.Id", "ShelvingState.CurrentState", "SourceNode",
                             "MaxTimeShelved")}  # fmt: skip
-        return names, kind, values, ns
+        disable = ua.NodeId(f"Line.Alarms.{ALARM}.Disable", ns)  # a method we do not offer
+        try:
+            await cond.call_method(disable)
+            disabled = "Good"
+        except ua.UaStatusCodeError as exc:
+            disabled = ua.StatusCode(exc.code).name
+        return names, kind, values, ns, disabled
 
-    names, kind, values, ns = _run(endpoint, None, work)
+    names, kind, values, ns, disabled = _run(endpoint, None, work)
+    assert disabled == "BadNothingToDo"
     assert set(server.book._records) <= names and len(server.book._records) == 36
     assert kind == ua.NodeId(ua.ObjectIds.AlarmConditionType)
     assert values["ActiveState.Id"] is False and values["AckedState.Id"] is True

@@ -160,9 +160,10 @@ class UaConditions:
     async def _fire(self, name: str, fields: Mapping[str, Any]) -> None:
         generator = self._generators[name]
         event = generator.event
+        previous = getattr(event, "Severity", None)
         for key, value in fields.items():
             setattr(event, key, value)
-        event.LastSeverity = getattr(event, "Severity", None)
+        event.LastSeverity = previous if previous is not None else event.Severity
         await generator.trigger()
         event_id = event.EventId.Value if isinstance(event.EventId, ua.Variant) else event.EventId
         self.events_sent += 1

@@ -79,6 +79,11 @@ def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim
                   for p in ("ActiveState.Id", "AckedState.Id", "Retain", "Severity",
                             "EnabledState.Id", "ShelvingState.CurrentState", "SourceNode",
                             "MaxTimeShelved")}  # fmt: skip
+        # the first instance is asyncua's, the others are copies of it: the same tree
+        ids = list(server.conditions.node_ids.values())
+        first, last = ids[0], ids[-1]
+        trees = [await _tree(client.get_node(n)) for n in (first, last)]
+        assert trees[0] == trees[1] and len(trees[0]) > 40, trees
         disable = ua.NodeId(f"Line.Alarms.{ALARM}.Disable", ns)  # a method we do not offer
         try:
             await cond.call_method(disable)
@@ -181,6 +186,16 @@ def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
     assert (unshelved, not_shelved) == ("Good", "BadConditionNotShelved")
     shelves = stack.security.audit_records(ADMIN, user="shift", action="alarm.shelve")
     assert len(shelves) == 2  # the shelf and the unshelve, both audited
+
+
+async def _tree(node, path: str = "") -> list[tuple]:
+    """(browse path, node class, type definition) of everything below `node`."""
+    out = []
+    for desc in await node.get_children_descriptions():
+        own = path + desc.BrowseName.Name
+        out.append((own, desc.NodeClass, desc.TypeDefinition, desc.ReferenceTypeId))
+        out += await _tree(node.new_node(node.session, desc.NodeId), own + "/")
+    return sorted(out, key=lambda t: t[0])
 
 
 def _state(stack) -> str:

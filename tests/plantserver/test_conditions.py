@@ -64,6 +64,7 @@ def _ack_args(event_id: bytes, comment: str = "seen from MES") -> tuple:
 ACK = ua.ObjectIds.AcknowledgeableConditionType_Acknowledge
 TIMED_SHELVE = ua.ObjectIds.ShelvedStateMachineType_TimedShelve
 UNSHELVE = ua.ObjectIds.ShelvedStateMachineType_Unshelve
+REFRESH = ua.ObjectIds.ConditionType_ConditionRefresh
 REFRESH_START, REFRESH_END = ua.ObjectIds.RefreshStartEventType, ua.ObjectIds.RefreshEndEventType
 
 
@@ -84,6 +85,14 @@ def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim
         first, last = ids[0], ids[-1]
         trees = [await _tree(client.get_node(n)) for n in (first, last)]
         assert trees[0] == trees[1] and len(trees[0]) > 40, trees
+        # ConditionRefresh is for a subscription of one's own session
+        sub = await client.create_subscription(50, _Events())
+        sub_id = ua.Variant(sub.subscription_id, ua.VariantType.UInt32)
+        other = Client(endpoint, timeout=5)
+        async with other:
+            foreign = await _call(other.get_node(ua.ObjectIds.ConditionType), REFRESH, sub_id)
+        own = await _call(client.get_node(ua.ObjectIds.ConditionType), REFRESH, sub_id)
+        assert (foreign, own) == ("BadSubscriptionIdInvalid", "Good")
         disable = ua.NodeId(f"Line.Alarms.{ALARM}.Disable", ns)  # a method we do not offer
         try:
             await cond.call_method(disable)
@@ -117,7 +126,7 @@ def test_refresh_acknowledge_and_shelve_go_through_the_line_service(sim_plant):
         kinds = [ua.ObjectIds.AlarmConditionType, REFRESH_START, REFRESH_END]
         await sub.subscribe_events(client.nodes.server, kinds)
         ctype = client.get_node(ua.ObjectIds.ConditionType)
-        await ctype.call_method(ua.NodeId(ua.ObjectIds.ConditionType_ConditionRefresh),
+        await ctype.call_method(ua.NodeId(REFRESH),
                                 ua.Variant(sub.subscription_id, ua.VariantType.UInt32))  # fmt: skip
         await events.wait_for(lambda e: e.get("EventType") == ua.NodeId(REFRESH_END))
         order = [e["EventType"].Value.Identifier for e in events.received]

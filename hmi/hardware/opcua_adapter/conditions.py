@@ -13,7 +13,8 @@ What asyncua gives and what this module adds:
 - asyncua's method callbacks are not told who calls. Acknowledge and shelving must be refused
   to anonymous sessions and checked against the caller's permissions, so each session's `call`
   is wrapped (as UaServer.guard_writes wraps writes): calls of our condition methods go to the
-  hook with the session's user name; every other call goes to asyncua unchanged.
+  hook with the session's user name; ConditionRefresh for a subscription of another session
+  is refused; every other call goes to asyncua unchanged.
 - Instances are made without asyncua's optional children (~100 nodes each otherwise; 36 alarms
   took ~6 s), plus the optional ones the mapping uses: SuppressedState, OutOfServiceState,
   ShelvingState (with its methods) and MaxTimeShelved. The first instance is asyncua's; the
@@ -217,6 +218,10 @@ class UaConditions:
                 for request in requests:
                     if request.MethodId in self._methods:
                         results.append(await self._call(request, session.user))
+                    elif request.MethodId in _REFRESH and not _own_subscription(session, request):
+                        refused = ua.CallMethodResult()
+                        refused.StatusCode = ua.StatusCode(ua.StatusCodes.BadSubscriptionIdInvalid)
+                        results.append(refused)
                     else:
                         results.extend(await original([request]))
                 return results
@@ -247,6 +252,20 @@ class UaConditions:
         result.StatusCode = ua.StatusCode(status)
         result.InputArgumentResults = [ua.StatusCode() for _ in args]
         return result
+
+
+_REFRESH = {ua.NodeId(ua.ObjectIds.ConditionType_ConditionRefresh),
+            ua.NodeId(ua.ObjectIds.ConditionType_ConditionRefresh2)}  # fmt: skip
+
+
+def _own_subscription(session: Any, request: ua.CallMethodRequest) -> bool:
+    """Part 9: ConditionRefresh is for a subscription of the calling session (asyncua 2.1.0
+    replays into any subscription id it is given)."""
+    args = request.InputArguments or []
+    if not args:
+        return True  # asyncua answers the missing argument itself
+    subscription = session.subscription_service.subscriptions.get(_plain(args[0]))
+    return subscription is not None and subscription.session_id == session.session_id
 
 
 def _plain(variant: Any) -> Any:

@@ -164,7 +164,7 @@ class UaConditions:
         if name not in self._generators:
             _log.warning("event of unknown condition %s dropped", name)
             return
-        self.ua._loop.submit(self._fire(name, _converted(fields)))
+        self.ua.submit(self._fire(name, _converted(fields)))
 
     async def _fire(self, name: str, fields: Mapping[str, Any]) -> None:
         generator = self._generators[name]

@@ -53,6 +53,10 @@ class UaServer:
     def run(self, coro: Coroutine[Any, Any, T], timeout_s: float = 30.0) -> T:
         return self._loop.run(coro, timeout_s)
 
+    def submit(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run `coro` on the server's loop without waiting for it (any thread)."""
+        self._loop.submit(coro)
+
     def setup(self, *, security: Iterable[str] = ("None",), certificate: tuple[Path, Path] | None
               = None, user_manager: Any = None, anonymous: bool = True,
               app_uri: str | None = None) -> None:  # fmt: skip

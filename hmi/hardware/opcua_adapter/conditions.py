@@ -103,6 +103,7 @@ class UaConditions:
     # ----- building -----
     async def _build(self, folder: str, max_time_shelved_ms: float | None) -> None:
         server = self.ua.server
+        self._sending = asyncio.Lock()  # made on the server's loop, used there
         parent = await self.ua.folder(folder)
         alarm_type = server.get_node(ua.ObjectIds.AlarmConditionType)
         optional = [d for t in await get_node_supertypes(alarm_type, includeitself=True)
@@ -167,6 +168,14 @@ class UaConditions:
         self.ua.submit(self._fire(name, _converted(fields)))
 
     async def _fire(self, name: str, fields: Mapping[str, Any]) -> None:
+        # one event at a time: each condition's event object is filled, then sent
+        async with self._sending:
+            try:
+                await self._send(name, fields)
+            except Exception:  # a bad field loses that event, never the next ones
+                _log.exception("event of condition %s not sent", name)
+
+    async def _send(self, name: str, fields: Mapping[str, Any]) -> None:
         generator = self._generators[name]
         event = generator.event
         previous = getattr(event, "Severity", None)
@@ -175,10 +184,10 @@ class UaConditions:
         event.LastSeverity = previous if previous is not None else event.Severity
         await generator.trigger()
         event_id = event.EventId.Value if isinstance(event.EventId, ua.Variant) else event.EventId
+        if self.issued is not None:  # before a client can answer the event
+            self.issued(name, bytes(event_id), fields)
         self.events_sent += 1
         await self._write_state(name, fields, event)
-        if self.issued is not None:
-            self.issued(name, bytes(event_id), fields)
 
     async def _write_state(self, name: str, fields: Mapping[str, Any], event: Any) -> None:
         """The instance's variables show what the last event said (clients reading the address

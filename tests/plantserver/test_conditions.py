@@ -86,13 +86,26 @@ def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim
         trees = [await _tree(client.get_node(n)) for n in (first, last)]
         assert trees[0] == trees[1] and len(trees[0]) > 40, trees
         # ConditionRefresh is for a subscription of one's own session
-        sub = await client.create_subscription(50, _Events())
+        events = _Events()
+        sub = await client.create_subscription(50, events)
+        item = await sub.subscribe_events(client.nodes.server, [REFRESH_START, REFRESH_END])
         sub_id = ua.Variant(sub.subscription_id, ua.VariantType.UInt32)
         other = Client(endpoint, timeout=5)
         async with other:
             foreign = await _call(other.get_node(ua.ObjectIds.ConditionType), REFRESH, sub_id)
         own = await _call(client.get_node(ua.ObjectIds.ConditionType), REFRESH, sub_id)
         assert (foreign, own) == ("BadSubscriptionIdInvalid", "Good")
+        # ConditionRefresh2: the same for one monitored item of the subscription
+        item_id = ua.Variant(item, ua.VariantType.UInt32)
+        refresh2 = ua.ObjectIds.ConditionType_ConditionRefresh2
+        own2 = await _call(client.get_node(ua.ObjectIds.ConditionType), refresh2, sub_id, item_id)
+        assert own2 == "Good"
+        await events.wait_for(lambda e: e.get("EventType") == ua.NodeId(REFRESH_END))
+        deadline = time.monotonic() + 5.0
+        while len(events.received) < 4 and time.monotonic() < deadline:  # two refreshes
+            await asyncio.sleep(0.02)
+        ends = [e["EventType"].Value for e in events.received]
+        assert ends.count(ua.NodeId(REFRESH_START)) == ends.count(ua.NodeId(REFRESH_END)) == 2
         disable = ua.NodeId(f"Line.Alarms.{ALARM}.Disable", ns)  # a method we do not offer
         try:
             await cond.call_method(disable)

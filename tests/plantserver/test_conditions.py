@@ -80,6 +80,9 @@ def test_every_alarm_definition_is_a_condition_instance_in_the_alarms_folder(sim
                   for p in ("ActiveState.Id", "AckedState.Id", "Retain", "Severity",
                             "EnabledState.Id", "ShelvingState.CurrentState", "SourceNode",
                             "MaxTimeShelved")}  # fmt: skip
+        source = client.get_node(ua.NodeId("Line.Tags.line_speed_m_min", ns))
+        has_condition = await source.get_referenced_nodes(ua.ObjectIds.HasCondition)
+        assert cond.nodeid in [n.nodeid for n in has_condition]
         # the first instance is asyncua's, the others are copies of it: the same tree
         ids = list(server.conditions.node_ids.values())
         first, last = ids[0], ids[-1]

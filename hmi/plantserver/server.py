@@ -65,7 +65,8 @@ class PlantServer:
         recipes: Any = None,
         software: str = "",
         quality: Any = None,  # QualityService: latest() view with the headline figures
-        alarm_definitions: Sequence[AlarmDefinition] | None = None,  # the engine's
+        alarm_definitions: Sequence[AlarmDefinition] | None = None,  # the engine's (None:
+        # resources/alarms.toml, the file the engine reads)
     ) -> None:
         self.runtime, self.security, self.service_for = runtime, security, service_for
         self.settings, self.recipes, self.quality = settings, recipes, quality

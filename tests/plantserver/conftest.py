@@ -53,7 +53,8 @@ def sim_plant(tmp_path_factory):
                            signatures=stack.security)  # fmt: skip
 
     settings = load_settings(data_dir, endpoint)
-    server = PlantServer(stack.runtime, stack.security, service_for, settings, data_dir)
+    server = PlantServer(stack.runtime, stack.security, service_for, settings, data_dir,
+                         alarm_definitions=stack.runtime.alarms.definitions)  # fmt: skip
     server.server.start()  # the OPC UA server only: publishing is the test's
     stack.runtime.run_for(1.0)
     server.publish_once()

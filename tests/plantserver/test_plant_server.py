@@ -119,6 +119,11 @@ def test_headline_figures_and_the_roll_under_way_are_served(plant):
     assert unit.DisplayName.Text == "µm"  # m²/h, GWh/year: no Rec. 20 code confirmed
 
 
+def test_one_condition_per_alarm_definition_of_the_engine(plant):
+    stack, server, _ = plant
+    assert set(server.conditions.node_ids) == {d.name for d in stack.runtime.alarms.definitions}
+
+
 def test_the_plant_server_is_off_by_default_and_its_setting_is_checked(tmp_path):
     assert load_settings(tmp_path).enabled is False
 

@@ -32,6 +32,8 @@ def serve_stack(stack, endpoint: str | None) -> str | None:  # noqa: ANN001 (app
             stack.runtime, stack.security, service_for, settings, stack.data_dir,
             recipes=stack.recipes, software=version_text(),
             quality=getattr(stack, "quality", None),
+            alarm_definitions=getattr(getattr(stack.runtime, "alarms", None), "definitions",
+                                      None),  # the engine's own: one condition per alarm
         )  # fmt: skip
         server.start()
     except OSError as exc:

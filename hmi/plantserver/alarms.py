@@ -1,19 +1,23 @@
-"""Our ISA-18.2 alarm states as OPC UA Alarms & Conditions (Part 9) events of AlarmConditionType:
-one event per transition, with the condition's state fields.
+"""Our ISA-18.2 alarm states as OPC UA Alarms & Conditions (Part 9): the state fields of one
+AlarmConditionType condition per alarm definition, and one event per transition.
 
 Mapping (ISA-18.2 -> Part 9): UNACK = Active, not Acked; ACKED = Active, Acked; RTN_UNACK =
-inactive, not Acked; SHELVED -> ShelvingState "Shelved" (TimedShelved); SUPPRESSED ->
-SuppressedState; OUT_OF_SERVICE -> OutOfServiceState; NORMAL -> inactive, Acked, Retain false.
+inactive, not Acked; SHELVED -> ShelvingState/CurrentState TimedShelved (our shelves are all
+timed); SUPPRESSED -> SuppressedState; OUT_OF_SERVICE -> OutOfServiceState; NORMAL -> inactive,
+Acked, Retain false. EnabledState is always Enabled (out of service is its own state here).
 Priority -> Severity (1..1000): critical 900, high 700, medium 500, low 300.
 
-What asyncua 2.1.0 does not give us (docs/opcua.md): condition instances in the address space,
-ConditionRefresh, and the Acknowledge / Shelve methods; acknowledging stays on the panel."""
+The condition instances, ConditionRefresh and the Acknowledge / shelving methods are in
+conditions.py (the methods go through the LineService, as the panel's buttons do)."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from hmi.alarms.definitions import AlarmDefinition
 from hmi.alarms.model import AlarmState, AlarmStatus, AlarmSummary
 
 SEVERITY = {1: 900, 2: 700, 3: 500, 4: 300}
@@ -21,10 +25,13 @@ _ACTIVE = (AlarmState.UNACK, AlarmState.ACKED)
 _UNACKED = (AlarmState.UNACK, AlarmState.RTN_UNACK)
 
 
-def event_fields(alarm: AlarmStatus) -> dict[str, Any]:
+def event_fields(alarm: AlarmStatus, now_wall: float | None = None) -> dict[str, Any]:
+    """The Part 9 fields of `alarm` (names as browse paths); `now_wall` (epoch s) for the
+    time left on a shelf (ShelvingState/UnshelveTime, ms)."""
     state = alarm.state
     active, acked = state in _ACTIVE, state not in _UNACKED
     shelved = state is AlarmState.SHELVED
+    left_s = alarm.shelved_until_wall - (time.time() if now_wall is None else now_wall)
     return {
         "ConditionName": alarm.name,
         "SourceName": alarm.tag or alarm.name,
@@ -41,9 +48,23 @@ def event_fields(alarm: AlarmStatus) -> dict[str, Any]:
         if state is AlarmState.OUT_OF_SERVICE
         else "In Service",
         "OutOfServiceState/Id": state is AlarmState.OUT_OF_SERVICE,
-        "ShelvingState": "TimedShelved" if shelved else "Unshelved",
+        "ShelvingState/CurrentState": "TimedShelved" if shelved else "Unshelved",
+        "ShelvingState/UnshelveTime": max(0.0, left_s) * 1000.0
+        if shelved and math.isfinite(left_s)
+        else 0.0,
         "SuppressedOrShelved": shelved or state is AlarmState.SUPPRESSED,
+        "EnabledState": "Enabled",
+        "EnabledState/Id": True,
+        "ClientUserId": alarm.user,  # who acted last on it, and why (the journal has it all)
+        "Comment": alarm.reason,
     }
+
+
+def normal_status(definition: AlarmDefinition) -> AlarmStatus:
+    """A defined alarm that is normal (what its condition shows before any transition)."""
+    return AlarmStatus(definition.name, definition.tag, int(definition.priority),
+                       AlarmState.NORMAL, definition.message, math.nan, math.nan,
+                       definition.unit, math.nan, 0)  # fmt: skip
 
 
 def _normal(previous: AlarmStatus) -> AlarmStatus:

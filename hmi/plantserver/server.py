@@ -1,7 +1,9 @@
 """The plant server: publishes the runtime's latest snapshot at `publish_hz` into the address
-space of nodes.py, raises Part 9 alarm events from the ISA-18.2 engine's summary, and lets
-authenticated users write setpoints and select a recipe through the LineService (permission
-check + audit). Anonymous sessions read; their writes are refused (and audited).
+space of nodes.py, keeps one Part 9 condition per alarm definition current from the ISA-18.2
+engine's summary (events, ConditionRefresh), and lets authenticated users write setpoints,
+select a recipe, acknowledge and shelve alarms through the LineService (permission check +
+audit). Anonymous sessions read and subscribe; their writes and method calls are refused (and
+audited).
 
 Runs in two threads of its own (asyncua's loop, the publisher); never in the control loop.
 """
@@ -11,10 +13,11 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from hmi.alarms.definitions import AlarmDefinition, load_definitions
 from hmi.core.process import Quality
 from hmi.core.roles import Role
 from hmi.core.tags import TAGS, TagKind, TagRangeError
@@ -23,12 +26,15 @@ from hmi.hardware.opcua_adapter import (
     STATUS_BAD,
     STATUS_GOOD,
     STATUS_UNCERTAIN,
+    ConditionSpec,
     PasswordUsers,
+    UaConditions,
     UaServer,
     ensure_certificate,
     trust_directory_validator,
 )
-from hmi.plantserver.alarms import AlarmPublisher
+from hmi.plantserver.alarms import AlarmPublisher, event_fields, normal_status
+from hmi.plantserver.conditions import ConditionBook, ConditionMethods
 from hmi.plantserver.nodes import (
     ITEM_STATE,
     OPERATION_MODE,
@@ -38,6 +44,7 @@ from hmi.plantserver.nodes import (
     tag_variables,
 )
 from hmi.plantserver.settings import PlantServerSettings
+from hmi.runtime.service import MAX_SHELVE_S
 from hmi.security.passwords import verify_password
 from hmi.security.session import PermissionDenied, Session
 
@@ -58,6 +65,8 @@ class PlantServer:
         recipes: Any = None,
         software: str = "",
         quality: Any = None,  # QualityService: latest() view with the headline figures
+        alarm_definitions: Sequence[AlarmDefinition] | None = None,  # the engine's (None:
+        # resources/alarms.toml, the file the engine reads)
     ) -> None:
         self.runtime, self.security, self.service_for = runtime, security, service_for
         self.settings, self.recipes, self.quality = settings, recipes, quality
@@ -82,7 +91,15 @@ class PlantServer:
             variables += quality_variables()
         self.server.add_variables(variables)
         self.server.guard_writes(self._write)
-        self.alarms = AlarmPublisher(self.server.alarm_events("Line/Alarms"))
+        definitions = load_definitions() if alarm_definitions is None else alarm_definitions
+        self.book = ConditionBook([d.name for d in definitions])
+        self.condition_methods = ConditionMethods(self.book, self._service_for_user)
+        specs = [ConditionSpec(d.name, d.tag if d.tag in TAGS else None,
+                               event_fields(normal_status(d))) for d in definitions]  # fmt: skip
+        self.conditions = UaConditions(self.server, "Line/Alarms", specs,
+                                       self.condition_methods.call, self.book.issued,
+                                       MAX_SHELVE_S * 1000.0)  # fmt: skip
+        self.alarms = AlarmPublisher(lambda f: self.conditions.emit(f["ConditionName"], f))
         self._integrated_at: float | None = None
         self.totals = {"production.length_m": 0.0, "production.area_m2": 0.0,
                        "production.energy_kwh": 0.0}  # fmt: skip
@@ -116,9 +133,14 @@ class PlantServer:
         self.sessions[user.name] = Session(user.name, user.role)
         return user.role.label
 
-    def _write(self, key: str, value: Any, user: str | None) -> int:
+    def _service_for_user(self, user: str | None) -> Any:
+        """The LineService acting as that OPC UA user; anonymous (None) or unknown: a Viewer
+        named opcua-anonymous, whose every action is refused and audited."""
         session = self.sessions.get(user) if user else None
-        service = self.service_for(session or Session("opcua-anonymous", Role.VIEWER))
+        return self.service_for(session or Session("opcua-anonymous", Role.VIEWER))
+
+    def _write(self, key: str, value: Any, user: str | None) -> int:
+        service = self._service_for_user(user)
         try:
             if key == RECIPE_SELECT:
                 name, _, version = str(value).rpartition("@")

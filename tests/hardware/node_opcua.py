@@ -40,14 +40,16 @@ def install() -> Path:
 
 
 @contextmanager
-def node_script(script: str, spec: dict, tmp: Path) -> Iterator[subprocess.Popen]:
+def node_script(script: str, spec: dict, tmp: Path, *, stdin: bool = False
+                ) -> Iterator[subprocess.Popen]:  # fmt: skip
     """Run tests/hardware/node/<script> with `spec` (JSON) as its argument; ready when it
-    prints a line starting with "ready"."""
+    prints a line starting with "ready". `stdin`: the test may write lines to the script."""
     modules = install() / "node_modules"
     env = os.environ | {"NODE_PATH": str(modules), "HOME": str(tmp)}
     proc = subprocess.Popen(
         ["node", str(SCRIPTS / script), json.dumps(spec)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp,
+        stdin=subprocess.PIPE if stdin else None, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp,
     )  # fmt: skip
     try:
         lines = []

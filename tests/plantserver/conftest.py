@@ -1,5 +1,6 @@
-"""One HMI stack (emulated line, real clock) with accounts and the plant OPC UA server on a
-free port, shared by the module's tests (the server takes ~3 s to build its address space)."""
+"""One HMI stack with accounts and the plant OPC UA server on a free port, shared by a module's
+tests (the server takes seconds to build its address space): `plant` on the real clock,
+publishing by itself; `sim_plant` on the simulated clock, acting only when a test says."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import pytest
 
 from hmi.app import DEFAULT_PROFILE, build_stack
 from hmi.core.roles import Role
-from hmi.plantserver import serve_stack
+from hmi.plantserver import PlantServer, load_settings, serve_stack
+from hmi.runtime.service import LineService
 from hmi.security import Session
 from tests.hardware.fieldbus_helpers import free_port, wait_until
 
 ADMIN = Session("chief", Role.ADMINISTRATOR)
-PASSWORDS = {"chief": "Calender-Boss-2026!", "mes": "Plant-Order-2026!"}
+PASSWORDS = {"chief": "Calender-Boss-2026!", "mes": "Plant-Order-2026!",
+             "shift": "Night-Lead-2026!"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +32,38 @@ def plant(tmp_path_factory):
     wait_until(lambda: server.published > 2, 10.0, "plant server publishing")
     yield stack, server, f"opc.tcp://127.0.0.1:{port}"
     stack.close()
+
+
+@pytest.fixture(scope="module")
+def sim_plant(tmp_path_factory):
+    """A stack on the simulated clock, not running; its plant server serves but does not
+    publish by itself (its publisher thread is not started)."""
+    data_dir = tmp_path_factory.mktemp("conditions")
+    stack = build_stack(DEFAULT_PROFILE, data_dir, simulated=True, history=False,
+                        session=ADMIN)  # fmt: skip
+    accounts = stack.security.accounts
+    accounts.add_first_admin("chief", PASSWORDS["chief"])
+    accounts.add(ADMIN, "mes", Role.OPERATOR, PASSWORDS["mes"])
+    accounts.add(ADMIN, "shift", Role.SUPERVISOR, PASSWORDS["shift"])
+    endpoint = f"opc.tcp://127.0.0.1:{free_port()}"
+    base = stack.service
+
+    def service_for(session):  # as serve_stack builds it
+        return LineService(stack.runtime, session, audit=base.audit, journal=base.journal,
+                           signatures=stack.security)  # fmt: skip
+
+    settings = load_settings(data_dir, endpoint)
+    server = PlantServer(stack.runtime, stack.security, service_for, settings, data_dir,
+                         alarm_definitions=stack.runtime.alarms.definitions)  # fmt: skip
+    server.server.start()  # the OPC UA server only: publishing is the test's
+    stack.runtime.run_for(1.0)
+    server.publish_once()
+    yield stack, server, endpoint
+    server.server.stop()
+    stack.close()
+
+
+def step(stack, server, seconds: float = 0.05) -> None:
+    """`sim_plant`: let the runtime apply what was sent, then publish what it did."""
+    stack.runtime.run_for(seconds)
+    server.publish_once()

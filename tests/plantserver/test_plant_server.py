@@ -119,6 +119,11 @@ def test_headline_figures_and_the_roll_under_way_are_served(plant):
     assert unit.DisplayName.Text == "µm"  # m²/h, GWh/year: no Rec. 20 code confirmed
 
 
+def test_one_condition_per_alarm_definition_of_the_engine(plant):
+    stack, server, _ = plant
+    assert set(server.conditions.node_ids) == {d.name for d in stack.runtime.alarms.definitions}
+
+
 def test_the_plant_server_is_off_by_default_and_its_setting_is_checked(tmp_path):
     assert load_settings(tmp_path).enabled is False
 
@@ -152,7 +157,8 @@ def test_isa_18_2_states_become_part_9_events_one_per_transition():
     assert len(sent) == len(states) + 1
     active = [(e["ActiveState/Id"], e["AckedState/Id"]) for e in sent[:3]]
     assert active == [(True, False), (True, True), (False, False)]
-    assert sent[3]["ShelvingState"] == "TimedShelved" and sent[3]["SuppressedOrShelved"]
+    assert sent[3]["ShelvingState/CurrentState"] == "TimedShelved"
+    assert sent[3]["SuppressedOrShelved"]
     assert sent[4]["SuppressedState/Id"] and sent[5]["OutOfServiceState/Id"]
     assert sent[-1]["Retain"] is False and sent[-1]["ActiveState/Id"] is False
     assert {e["Severity"] for e in sent} == {700}  # high

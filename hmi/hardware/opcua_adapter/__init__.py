@@ -14,6 +14,7 @@ from hmi.hardware.opcua_adapter.common import (
     quality_of,
     status_name,
 )
+from hmi.hardware.opcua_adapter.conditions import ConditionSpec, UaConditions
 from hmi.hardware.opcua_adapter.server import (
     STATUS,
     STATUS_BAD,
@@ -26,7 +27,7 @@ from hmi.hardware.opcua_adapter.server import (
 )
 
 __all__ = [
-    "STATUS", "STATUS_BAD", "STATUS_GOOD", "STATUS_UNCERTAIN", "PasswordUsers", "Security",
-    "UaClient", "UaServer", "Variable", "ensure_certificate", "quality_of", "status_name",
-    "trust_directory_validator",
+    "STATUS", "STATUS_BAD", "STATUS_GOOD", "STATUS_UNCERTAIN", "ConditionSpec", "PasswordUsers",
+    "Security", "UaClient", "UaConditions", "UaServer", "Variable", "ensure_certificate",
+    "quality_of", "status_name", "trust_directory_validator",
 ]  # fmt: skip

@@ -53,6 +53,10 @@ class UaServer:
     def run(self, coro: Coroutine[Any, Any, T], timeout_s: float = 30.0) -> T:
         return self._loop.run(coro, timeout_s)
 
+    def submit(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run `coro` on the server's loop without waiting for it (any thread)."""
+        self._loop.submit(coro)
+
     def setup(self, *, security: Iterable[str] = ("None",), certificate: tuple[Path, Path] | None
               = None, user_manager: Any = None, anonymous: bool = True,
               app_uri: str | None = None) -> None:  # fmt: skip
@@ -63,6 +67,9 @@ class UaServer:
     async def _setup(self, security, certificate, user_manager, anonymous, app_uri) -> None:
         if user_manager is not None:
             self.server = Server(user_manager=user_manager)
+        # asyncua's own ConditionRefresh / ConditionRefresh2 (conditions.py); the int is the
+        # Severity of its RefreshStart/End events (a bool would be sent as one)
+        self.server.iserver.bind_condition_methods = 100
         await self.server.init()
         if app_uri:
             await self.server.set_application_uri(app_uri)
@@ -193,41 +200,11 @@ class UaServer:
 
         service.write = write
 
-    def alarm_events(self, source_path: str) -> Callable[[Mapping[str, Any]], None]:
-        """An emitter of AlarmConditionType events (Part 9) from the Server object, with
-        SourceNode = the folder at `source_path`. emit(fields) is thread-safe; `fields` maps
-        event field names ("Severity", "ActiveState/Id", ...) to Python values."""
-
-        async def make() -> Any:
-            source = await self.folder(source_path)
-            generator = await self.server.get_event_generator(
-                ua.ObjectIds.AlarmConditionType, ua.ObjectIds.Server
-            )
-            generator.event.SourceNode = source.nodeid
-            return generator
-
-        generator = self.run(make())
-
-        async def fire(fields: Mapping[str, Any]) -> None:
-            for name, value in fields.items():
-                setattr(generator.event, name, value)
-            await generator.trigger()
-
-        def emit(fields: Mapping[str, Any]) -> None:
-            converted = {
-                k: ua.LocalizedText(v) if k in _TEXT_FIELDS else v for k, v in fields.items()
-            }
-            self._loop.submit(fire(converted))
-
-        return emit
-
     def value(self, key: str) -> Any:
         """The value in the address space now (what a client last wrote, or we published)."""
         return self.server.read_attribute_value(self.nodes[key]).Value.Value
 
 
-_TEXT_FIELDS = {"Message", "ActiveState", "AckedState", "ConfirmedState", "ShelvingState",
-                "SuppressedState", "OutOfServiceState", "EnabledState"}  # fmt: skip
 STATUS_GOOD, STATUS_UNCERTAIN, STATUS_BAD = 0, 0x40000000, 0x80000000
 STATUS = {
     "denied": ua.StatusCodes.BadUserAccessDenied,

@@ -4,7 +4,10 @@ publishing by itself; `sim_plant` on the simulated clock, acting only when a tes
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from asyncua import Client
 
 from hmi.app import DEFAULT_PROFILE, build_stack
 from hmi.core.roles import Role
@@ -67,3 +70,20 @@ def step(stack, server, seconds: float = 0.05) -> None:
     """`sim_plant`: let the runtime apply what was sent, then publish what it did."""
     stack.runtime.run_for(seconds)
     server.publish_once()
+
+
+URI = "urn:dry-electrode-hmi:line"
+
+
+def run_session(endpoint: str, user: str | None, work):
+    """`work(client, ns)` in one asyncua session (as `user`, or anonymous), its result."""
+
+    async def session():
+        client = Client(endpoint, timeout=5)
+        if user:
+            client.set_user(user)
+            client.set_password(PASSWORDS[user])
+        async with client:
+            return await work(client, await client.get_namespace_index(URI))
+
+    return asyncio.run(session())

@@ -13,9 +13,8 @@ import time
 from asyncua import Client, ua
 
 from hmi.runtime.commands import InjectFault
-from tests.plantserver.conftest import ADMIN, PASSWORDS, step
+from tests.plantserver.conftest import ADMIN, run_session, step
 
-URI = "urn:dry-electrode-hmi:line"
 ALARM = "communication_loss"
 
 
@@ -37,16 +36,7 @@ class _Events:
 
 
 def _run(endpoint: str, user: str | None, work):
-    async def session():
-        client = Client(endpoint, timeout=5)
-        if user:
-            client.set_user(user)
-            client.set_password(PASSWORDS[user])
-        async with client:
-            ns = await client.get_namespace_index(URI)
-            return await work(client, ns)
-
-    return asyncio.run(session())
+    return run_session(endpoint, user, work)
 
 
 async def _call(node, method: int, *args) -> str:

@@ -9,29 +9,25 @@ import json
 import math
 
 import pytest
-from asyncua import Client, ua
+from asyncua import ua
 
 from hmi.alarms.model import AlarmState, AlarmStatus, AlarmSummary
 from hmi.plantserver import serve_stack
 from hmi.plantserver.alarms import AlarmPublisher
 from hmi.plantserver.settings import PlantServerError, load_settings
 from tests.hardware.fieldbus_helpers import wait_until
-from tests.plantserver.conftest import ADMIN, PASSWORDS
-
-URI = "urn:dry-electrode-hmi:line"
+from tests.plantserver.conftest import ADMIN, run_session
 
 
 def _session(endpoint: str, user: str | None = None):
-    async def run(work):
-        client = Client(endpoint, timeout=5)
-        if user:
-            client.set_user(user)
-            client.set_password(PASSWORDS[user])
-        async with client:
-            ns = await client.get_namespace_index(URI)
-            return await work(client, lambda s: client.get_node(f"ns={ns};s={s}"))
+    def run(work):
+        return run_session(
+            endpoint,
+            user,
+            lambda client, ns: work(client, lambda s: client.get_node(f"ns={ns};s={s}")),
+        )
 
-    return lambda work: asyncio.run(run(work))
+    return run
 
 
 async def _write(node, value, vtype=ua.VariantType.Double) -> str:

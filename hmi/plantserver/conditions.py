@@ -21,22 +21,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hmi.hardware.opcua_adapter import STATUS, STATUS_GOOD
 from hmi.runtime.service import MAX_SHELVE_S
 from hmi.security.permissions import Action
 from hmi.security.session import PermissionDenied
 
-# Part 9 / Part 4 status codes (asyncua's numbers; this layer does not import asyncua)
-GOOD = 0
-BAD_USER_ACCESS_DENIED = 0x801F0000
-BAD_EVENT_ID_UNKNOWN = 0x809A0000
-BAD_CONDITION_BRANCH_ALREADY_ACKED = 0x80CF0000
-BAD_CONDITION_ALREADY_SHELVED = 0x80D10000
-BAD_CONDITION_NOT_SHELVED = 0x80D20000
-BAD_SHELVING_TIME_OUT_OF_RANGE = 0x80D30000
-BAD_INVALID_ARGUMENT = 0x80AB0000
-BAD_INTERNAL_ERROR = 0x80020000
-BAD_NODE_ID_UNKNOWN = 0x80340000
-BAD_METHOD_INVALID = 0x80750000
+# the status codes a method call answers, from the adapter's one table (as the write guard's)
+GOOD = STATUS_GOOD
+BAD_USER_ACCESS_DENIED = STATUS["denied"]
+BAD_EVENT_ID_UNKNOWN = STATUS["event_id_unknown"]
+BAD_CONDITION_BRANCH_ALREADY_ACKED = STATUS["already_acked"]
+BAD_CONDITION_ALREADY_SHELVED = STATUS["already_shelved"]
+BAD_CONDITION_NOT_SHELVED = STATUS["not_shelved"]
+BAD_SHELVING_TIME_OUT_OF_RANGE = STATUS["shelving_time"]
+BAD_INVALID_ARGUMENT = STATUS["invalid_argument"]
+BAD_INTERNAL_ERROR = STATUS["failed"]
+BAD_NODE_ID_UNKNOWN = STATUS["node_id_unknown"]
+BAD_METHOD_INVALID = STATUS["method_invalid"]
 
 _KEPT_EVENT_IDS = 64  # per condition: EventIds of earlier stretches, answered "already acked"
 

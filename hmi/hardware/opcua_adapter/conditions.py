@@ -285,12 +285,7 @@ def _plain(variant: Any) -> Any:
 
 
 def _converted(fields: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key in TEXT_FIELDS:
-            out[key] = ua.LocalizedText(value)
-        else:
-            out[key] = value
+    out = {k: ua.LocalizedText(v) if k in TEXT_FIELDS else v for k, v in fields.items()}
     shelving = fields.get("ShelvingState/CurrentState")
     if shelving in SHELVING_STATE_IDS:  # the state's node id, as a state machine gives it
         out["ShelvingState/CurrentState/Id"] = ua.NodeId(SHELVING_STATE_IDS[shelving])

@@ -212,6 +212,15 @@ STATUS = {
     "type": ua.StatusCodes.BadTypeMismatch,
     "failed": ua.StatusCodes.BadInternalError,
     "not_writable": ua.StatusCodes.BadNotWritable,
+    # Part 9 condition methods (hmi/plantserver/conditions.py)
+    "event_id_unknown": ua.StatusCodes.BadEventIdUnknown,
+    "already_acked": ua.StatusCodes.BadConditionBranchAlreadyAcked,
+    "already_shelved": ua.StatusCodes.BadConditionAlreadyShelved,
+    "not_shelved": ua.StatusCodes.BadConditionNotShelved,
+    "shelving_time": ua.StatusCodes.BadShelvingTimeOutOfRange,
+    "invalid_argument": ua.StatusCodes.BadInvalidArgument,
+    "node_id_unknown": ua.StatusCodes.BadNodeIdUnknown,
+    "method_invalid": ua.StatusCodes.BadMethodInvalid,
 }
 
 

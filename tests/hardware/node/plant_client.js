@@ -2,6 +2,7 @@
 // alarm events from our plant server. Prints one JSON object per line.
 // spec: {endpoint, uri, tag, setpoint, user, password, secure}
 const opcua = require("node-opcua");
+const openSession = require("./plant_session");
 const spec = JSON.parse(process.argv[2]);
 const out = (o) => console.log(JSON.stringify(o));
 
@@ -11,12 +12,7 @@ const out = (o) => console.log(JSON.stringify(o));
     options.securityMode = opcua.MessageSecurityMode.SignAndEncrypt;
     options.securityPolicy = opcua.SecurityPolicy.Basic256Sha256;
   }
-  // one session per connection: asyncua 2.1.0 keeps one session per secure channel
-  const open = async (identity) => {
-    const c = opcua.OPCUAClient.create(options);
-    await c.connect(spec.endpoint);
-    return identity ? c.createSession(identity) : c.createSession();
-  };
+  const open = openSession(opcua, options, spec.endpoint);
   const anonymous = await open();
   const ns = (await anonymous.readNamespaceArray()).indexOf(spec.uri);
   const id = (s) => `ns=${ns};s=${s}`;

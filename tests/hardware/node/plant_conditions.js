@@ -5,6 +5,7 @@
 // object per line; after the one with "user_ack" it waits for a line on stdin (the test lets
 // the runtime apply the acknowledgement and the plant server publish it, then writes one).
 const opcua = require("node-opcua");
+const openSession = require("./plant_session");
 const readline = require("readline");
 const spec = JSON.parse(process.argv[2]);
 const out = (o) => console.log(JSON.stringify(o));
@@ -29,12 +30,7 @@ const plain = (v) => {
 
 (async () => {
   const options = { endpointMustExist: false, connectionStrategy: { maxRetry: 3, initialDelay: 200 } };
-  // one session per connection: asyncua 2.1.0 keeps one session per secure channel
-  const open = async (identity) => {
-    const c = opcua.OPCUAClient.create(options);
-    await c.connect(spec.endpoint);
-    return identity ? c.createSession(identity) : c.createSession();
-  };
+  const open = openSession(opcua, options, spec.endpoint);
   const anonymous = await open();
   const ns = (await anonymous.readNamespaceArray()).indexOf(spec.uri);
   const sub = await anonymous.createSubscription2({ requestedPublishingInterval: 50,

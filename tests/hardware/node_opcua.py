@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,3 +70,16 @@ def node_script(script: str, spec: dict, tmp: Path, *, stdin: bool = False
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def json_lines(proc: subprocess.Popen) -> queue.Queue:
+    """The JSON objects a node script prints after "ready", as they come (a reader thread)."""
+    found: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if line.startswith("{"):
+                found.put(json.loads(line))
+
+    threading.Thread(target=pump, daemon=True).start()
+    return found

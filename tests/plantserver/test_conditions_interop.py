@@ -8,26 +8,13 @@ from __future__ import annotations
 
 import json
 import queue
-import threading
 import time
 
 from hmi.runtime.commands import InjectFault
-from tests.hardware.node_opcua import node_script
+from tests.hardware.node_opcua import json_lines, node_script
 from tests.plantserver.conftest import ADMIN, PASSWORDS, step
 
 ALARM = "communication_loss"
-
-
-def _reader(proc) -> queue.Queue:
-    lines: queue.Queue = queue.Queue()
-
-    def pump() -> None:
-        for line in proc.stdout:
-            if line.startswith("{"):
-                lines.put(json.loads(line))
-
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
 
 
 def _next(lines: queue.Queue, key: str, timeout_s: float = 10.0) -> dict:
@@ -55,7 +42,7 @@ def test_node_opcua_refreshes_and_acknowledges_our_alarm_condition(sim_plant, tm
     spec = {"endpoint": endpoint, "uri": "urn:dry-electrode-hmi:line", "alarm": ALARM,
             "user": "mes", "password": PASSWORDS["mes"]}  # fmt: skip
     with node_script("plant_conditions.js", spec, tmp_path, stdin=True) as proc:
-        lines = _reader(proc)
+        lines = json_lines(proc)
         refresh = _next(lines, "refresh")["refresh"]
         assert refresh["status"] == "Good" and refresh["ended"]
         types = refresh["types"]

@@ -8,27 +8,14 @@ from __future__ import annotations
 
 import json
 import queue
-import threading
 
 import pytest
 
 from hmi.core.unece import unit_id
 from hmi.runtime.commands import InjectFault
 from tests.hardware.fieldbus_helpers import wait_until
-from tests.hardware.node_opcua import node_script
+from tests.hardware.node_opcua import json_lines, node_script
 from tests.plantserver.conftest import ADMIN, PASSWORDS
-
-
-def _lines(proc) -> queue.Queue:
-    found: queue.Queue = queue.Queue()
-
-    def pump() -> None:
-        for line in proc.stdout:
-            if line.startswith("{"):
-                found.put(json.loads(line))
-
-    threading.Thread(target=pump, daemon=True).start()
-    return found
 
 
 def _first(proc) -> dict:
@@ -73,7 +60,7 @@ def test_node_opcua_plant_system_reads_writes_and_takes_alarm_events(plant, tmp_
         refused = stack.security.audit_records(ADMIN, user="opcua-anonymous")
         assert refused, "the anonymous write is refused and audited"
 
-        events = _lines(proc)
+        events = json_lines(proc)
         stack.runtime.submit(InjectFault("comm_loss", {"duration_s": 0.5}, "test"))
 
         def alarm_event() -> dict | None:

@@ -95,3 +95,16 @@ def test_a_steady_signal_is_not_zoomed_into_its_noise(window):
 def test_without_a_historian_export_is_not_offered(window):
     screen = trends_screen(window)
     assert not screen.csv_button.isEnabled() and not screen.png_button.isEnabled()
+
+
+def test_each_y_axis_fits_its_pens_and_follows_new_data(window, runtime):
+    screen = trends_screen(window)
+    screen.redraw()
+    chart = screen.chart
+    gap = chart.curves["gap_os_um"]
+    low, high = chart.plots["µm"].viewRange()[1]
+    assert low <= np.nanmin(gap.yData) and np.nanmax(gap.yData) <= high
+    assert high - low < 10 * (np.nanmax(gap.yData) - np.nanmin(gap.yData) + 0.1)  # not loose
+    chart.set_series({"gap_os_um": (gap.xData, gap.yData + 50.0)})  # the gap opens by 50 µm
+    low, high = chart.plots["µm"].viewRange()[1]
+    assert low <= np.nanmin(gap.yData) and np.nanmax(gap.yData) <= high

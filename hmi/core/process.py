@@ -16,6 +16,10 @@ class Quality(IntEnum):
     BAD = 2  # timeout, NaN, out of range, stale, lost link
 
 
+_GOOD = Quality.GOOD  # bound once: is_good runs dozens of times a tick
+_isfinite = math.isfinite
+
+
 @dataclass(frozen=True, slots=True)
 class ProcessImage:
     """One consistent read of the line: values by tag name, each with a quality.
@@ -35,9 +39,9 @@ class ProcessImage:
     def is_good(self, tag: str) -> bool:
         """True when the value is present, finite and of good quality."""
         value = self.values.get(tag)
-        if value is None or not math.isfinite(value):
+        if value is None or not _isfinite(value):
             return False
-        return self.quality.get(tag, Quality.GOOD) == Quality.GOOD
+        return self.quality.get(tag, _GOOD) == _GOOD
 
 
 @dataclass(frozen=True, slots=True)

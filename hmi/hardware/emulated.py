@@ -140,7 +140,7 @@ class EmulatedProfile(HardwareProfile):
             if layout != self._all_good_for:
                 self._all_good = dict.fromkeys(values, Quality.GOOD)
                 self._all_good_for = layout
-            quality = self._all_good.copy()
+            quality = self._all_good  # shared: an image's maps are read-only (Mapping)
         else:
             quality = {k: Quality.GOOD if isfinite(v) else Quality.BAD for k, v in values.items()}
         return ProcessImage(t_s, values, quality)

@@ -62,11 +62,28 @@ def _num(x: float) -> float | None:
     return x if isinstance(x, int | float) and math.isfinite(x) else None
 
 
+def _row(e: AlarmEvent) -> tuple[object, ...]:
+    return (
+        e.wall_time,
+        e.t_s,
+        e.alarm,
+        e.tag,
+        e.priority,
+        str(e.event),
+        str(e.state),
+        _num(e.value),
+        _num(e.limit),
+        e.occurrence,
+        e.user,
+        e.reason,
+    )
+
+
 class AlarmJournal:
     def __init__(
         self, db_path: Path, *, max_queue: int = 100_000, flush_interval_s: float = 0.25
     ) -> None:
-        self._queue: deque[tuple[object, ...]] = deque()
+        self._queue: deque[AlarmEvent] = deque()
         self._max = max_queue
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -91,20 +108,8 @@ class AlarmJournal:
 
     # ----- control-loop side -----
     def offer(self, e: AlarmEvent) -> None:
-        row = (
-            e.wall_time,
-            e.t_s,
-            e.alarm,
-            e.tag,
-            e.priority,
-            str(e.event),
-            str(e.state),
-            _num(e.value),
-            _num(e.limit),
-            e.occurrence,
-            e.user,
-            e.reason,
-        )
+        # the event itself is queued (immutable); the writer makes the row: in a flood the
+        # control thread pays an append per event, not a row's conversions
         with self._lock:
             if self._closed:
                 self.dropped += 1
@@ -112,9 +117,9 @@ class AlarmJournal:
             if len(self._queue) >= self._max:
                 self._queue.popleft()
                 self.dropped += 1
-            self._queue.append(row)
-            wake = len(self._queue) >= WAKE_AT
-        if wake:  # otherwise the writer comes round every flush interval
+            self._queue.append(e)
+            wake = len(self._queue) >= WAKE_AT and not self._wake.is_set()
+        if wake:  # once per batch; otherwise the writer comes round every flush interval
             self._wake.set()
 
     @property
@@ -142,7 +147,7 @@ class AlarmJournal:
                 return
             try:
                 self._write_conn.execute("BEGIN")
-                self._write_conn.executemany(_INSERT, batch)
+                self._write_conn.executemany(_INSERT, map(_row, batch))
                 self._write_conn.execute("COMMIT")
                 self.written += len(batch)
             except sqlite3.Error as exc:

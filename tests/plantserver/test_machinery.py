@@ -65,6 +65,7 @@ def test_a_machinery_client_finds_the_line_in_machines_with_its_identification(m
         add_ins = {r.BrowseName.to_string(): r for r in await _forward(item, ua.ObjectIds.HasAddIn)}
         ident = add_ins[f"{di}:Identification"]
         assert ident.TypeDefinition == ua.NodeId(1012, m)  # MachineIdentificationType
+        assert ident.DisplayName.Text == "Identification"  # the AddIn's name, not its type's
         values = {}
         for prop in await client.get_node(ident.NodeId).get_properties():
             name = await prop.read_browse_name()

@@ -71,7 +71,8 @@ async def import_nodesets(server: Any, paths: Sequence[Path]) -> int:
 
 async def add_machine(ua_server: Any, nodesets: Sequence[Path], spec: MachineSpec) -> None:
     """Import the nodesets (once per server) and build the machine of `spec` (on the loop of
-    `ua_server`, a UaServer); its state machines become publishable keys."""
+    `ua_server`, a UaServer); its state machines become publishable keys. Each AddIn is named
+    (browse and display name) as its type's DefaultInstanceBrowseName, not as its type."""
     server = ua_server.server
     if MACHINERY_URI not in await server.get_namespace_array():
         await import_nodesets(server, nodesets)
@@ -91,7 +92,8 @@ async def add_machine(ua_server: Any, nodesets: Sequence[Path], spec: MachineSpe
     ident_type = node(ua.NodeId(MACHINE_IDENTIFICATION_TYPE, mns))
     (identification, *_) = await instantiate(
         machine, ident_type, nodeid=our(f"{spec.ident}.Identification"),
-        bname=ua.QualifiedName("Identification", di), instantiate_optional=False,
+        bname=ua.QualifiedName("Identification", di), dname=ua.LocalizedText("Identification"),
+        instantiate_optional=False,
     )  # fmt: skip
     await _as_add_in(machine, identification, ua.ObjectIds.HasComponent)
     await _identification_values(identification, ident_type, spec.identification)
@@ -99,6 +101,7 @@ async def add_machine(ua_server: Any, nodesets: Sequence[Path], spec: MachineSpe
         machine, node(ua.NodeId(ua.ObjectIds.FolderType)),
         nodeid=our(f"{spec.ident}.MachineryBuildingBlocks"),
         bname=ua.QualifiedName("MachineryBuildingBlocks", mns),
+        dname=ua.LocalizedText("MachineryBuildingBlocks"),
     )  # fmt: skip
     await blocks.add_reference(identification, ua.ObjectIds.HasAddIn)
     for key, name in spec.state_keys.items():
@@ -106,7 +109,8 @@ async def add_machine(ua_server: Any, nodesets: Sequence[Path], spec: MachineSpe
         ident = f"{spec.ident}.MachineryBuildingBlocks.{name}"
         await instantiate(
             blocks, node(ua.NodeId(type_id, mns)), nodeid=our(ident),
-            bname=ua.QualifiedName(name, mns), instantiate_optional=False,
+            bname=ua.QualifiedName(name, mns), dname=ua.LocalizedText(name),
+            instantiate_optional=False,
         )  # fmt: skip
         await _as_add_in(blocks, node(our(ident)), ua.ObjectIds.Organizes)
         ua_server.nodes[key] = our(f"{ident}.CurrentState")

@@ -202,7 +202,8 @@ class PlantServer:
         self.server.publish(self._changed(good, STATUS_GOOD), source_time=stamp)
         for status, values in by_status.items():
             self.server.publish(self._changed(values, status), status=status, source_time=stamp)
-        self.alarms.offer(snap.alarms, snap.values)
+        self.alarms.offer(snap.alarms, snap.values, stamp)
+        self.conditions.count_down(self.alarms.unshelve_times(stamp))  # shelved ones only
         self.published += 1
 
     def _quality_values(self, good: dict[str, Any], by_status: dict[int, dict]) -> None:

@@ -252,6 +252,17 @@ def test_unshelve_time_counts_down_between_events_while_shelved(sim_plant):
     server.publish_once()
     later = unshelve_time(lambda ms: ms < first - 5000.0)
     assert later == pytest.approx(first - 10000.0, abs=200.0)
+
+    async def refreshed(client, ns):
+        events = _Events()
+        sub = await client.create_subscription(20, events)
+        await sub.subscribe_events(client.nodes.server, [ua.ObjectIds.AlarmConditionType])
+        await client.get_node(ua.ObjectIds.ConditionType).call_method(
+            ua.NodeId(REFRESH), ua.Variant(sub.subscription_id, ua.VariantType.UInt32))  # fmt: skip
+        return await events.wait_for(lambda e: e.get("ConditionName") == name)
+
+    event = _run(endpoint, None, refreshed)
+    assert event["ShelvingState/UnshelveTime"] == later  # not what the shelving event said
     stack.service.unshelve_alarm(name, "count-down test over")
     step(stack, server)
     assert unshelve_time(lambda ms: ms == 0.0) == 0.0

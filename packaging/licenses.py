@@ -63,6 +63,9 @@ def collect(out: Path) -> list[str]:
                 source = Path(file.locate())
                 if source.is_file():
                     shutil.copyfile(source, out / f"{dist.metadata['Name']}-{file.name}")
+    # data, not a distribution: the OPC Foundation's nodesets the plant server imports
+    lines.append("OPC Foundation nodesets DI, IA, Machinery (resources/opcua/): "
+                 "MIT (OPC Foundation MIT License 1.00, the header of each file)")  # fmt: skip
     for text in ("LGPL-3", "GPL-3", "Apache-2.0"):
         shutil.copyfile(Path("/usr/share/common-licenses") / text, out / text)
     python_licence = Path(sysconfig.get_paths()["stdlib"]) / "LICENSE.txt"

@@ -1,6 +1,7 @@
 """Qt stays in hmi.ui and hmi.app; dependencies point one way (pyproject's import-linter
 contracts)."""
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -41,3 +42,17 @@ def test_import_linter_contracts_hold():
     out = subprocess.run([str(linter)], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "Contracts: 2 kept, 0 broken" in out.stdout
+
+
+def test_asyncua_is_imported_only_by_the_opcua_adapter():
+    adapter = ROOT / "hmi" / "hardware" / "opcua_adapter"
+    found = []
+    for path in (ROOT / "hmi").rglob("*.py"):
+        if adapter in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])  # fmt: skip
+            if any(n.split(".")[0] == "asyncua" for n in names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, f"asyncua outside hmi/hardware/opcua_adapter: {found}"

@@ -31,7 +31,6 @@ def event_fields(alarm: AlarmStatus, now_wall: float | None = None) -> dict[str,
     state = alarm.state
     active, acked = state in _ACTIVE, state not in _UNACKED
     shelved = state is AlarmState.SHELVED
-    left_s = alarm.shelved_until_wall - (time.time() if now_wall is None else now_wall)
     return {
         "ConditionName": alarm.name,
         "SourceName": alarm.tag or alarm.name,
@@ -49,15 +48,22 @@ def event_fields(alarm: AlarmStatus, now_wall: float | None = None) -> dict[str,
         else "In Service",
         "OutOfServiceState/Id": state is AlarmState.OUT_OF_SERVICE,
         "ShelvingState/CurrentState": "TimedShelved" if shelved else "Unshelved",
-        "ShelvingState/UnshelveTime": max(0.0, left_s) * 1000.0
-        if shelved and math.isfinite(left_s)
-        else 0.0,
+        "ShelvingState/UnshelveTime": unshelve_time_ms(alarm, now_wall),
         "SuppressedOrShelved": shelved or state is AlarmState.SUPPRESSED,
         "EnabledState": "Enabled",
         "EnabledState/Id": True,
         "ClientUserId": alarm.user,  # who acted last on it, and why (the journal has it all)
         "Comment": alarm.reason,
     }
+
+
+def unshelve_time_ms(alarm: AlarmStatus, now_wall: float | None = None) -> float:
+    """ShelvingState/UnshelveTime: the time left on the shelf at `now_wall` (epoch s; None:
+    now), ms; 0 when not shelved."""
+    if alarm.state is not AlarmState.SHELVED:
+        return 0.0
+    left_s = alarm.shelved_until_wall - (time.time() if now_wall is None else now_wall)
+    return max(0.0, left_s) * 1000.0 if math.isfinite(left_s) else 0.0
 
 
 def normal_status(definition: AlarmDefinition) -> AlarmStatus:
@@ -81,7 +87,9 @@ class AlarmPublisher:
         self._last: dict[str, AlarmStatus] = {}
         self.emitted = 0
 
-    def offer(self, summary: AlarmSummary, values: Mapping[str, float]) -> None:
+    def offer(self, summary: AlarmSummary, values: Mapping[str, float],
+              now_wall: float | None = None) -> None:  # fmt: skip
+        """`now_wall`: the engine's wall clock (the snapshot's) for the time left on shelves."""
         if summary.version == self._version:
             return
         self._version = summary.version
@@ -93,12 +101,18 @@ class AlarmPublisher:
                 or before.state != alarm.state
                 or before.occurrence != alarm.occurrence
             ):
-                self._send(alarm)
+                self._send(alarm, now_wall)
         for name, before in self._last.items():
             if name not in now:
-                self._send(_normal(before))
+                self._send(_normal(before), now_wall)
         self._last = now
 
-    def _send(self, alarm: AlarmStatus) -> None:
-        self.emit(event_fields(alarm))
+    def unshelve_times(self, now_wall: float) -> dict[str, float]:
+        """ShelvingState/UnshelveTime (ms) of each alarm shelved now, counted down to
+        `now_wall` (Part 9: the time remaining; an event gives it only at a transition)."""
+        return {name: unshelve_time_ms(alarm, now_wall) for name, alarm in self._last.items()
+                if alarm.state is AlarmState.SHELVED}  # fmt: skip
+
+    def _send(self, alarm: AlarmStatus, now_wall: float | None = None) -> None:
+        self.emit(event_fields(alarm, now_wall))
         self.emitted += 1

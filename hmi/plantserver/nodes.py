@@ -4,9 +4,11 @@ OPC UA for Machinery identification basics. docs/opcua.md lists it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hmi.core.tags import TAGS, TagKind
 from hmi.core.unece import unit_of
-from hmi.hardware.opcua_adapter import Variable
+from hmi.hardware.opcua_adapter import MachineSpec, Variable
 from hmi.plantserver.settings import Identification
 from hmi.quality.kpis import KPI_UNITS
 
@@ -20,6 +22,15 @@ FOLDERS = {
 # enumeration values the companion specification gives them
 ITEM_STATE = {"not_available": 0, "out_of_service": 1, "not_executing": 2, "executing": 3}
 OPERATION_MODE = {"none": 0, "maintenance": 1, "setup": 2, "processing": 3}
+# ... and as the states of their state machines under Objects/Machines (machine_spec)
+ITEM_STATE_NAME = {"not_available": "NotAvailable", "out_of_service": "OutOfService",
+                   "not_executing": "NotExecuting", "executing": "Executing"}  # fmt: skip
+OPERATION_MODE_NAME = {"none": "None", "maintenance": "Maintenance", "setup": "Setup",
+                       "processing": "Processing"}  # fmt: skip
+# the OPC Foundation's DI, IA and Machinery nodesets, imported in this order (their README)
+NODESETS = [Path(__file__).resolve().parents[2] / "resources" / "opcua" / name
+            for name in ("Opc.Ua.Di.NodeSet2.xml", "Opc.Ua.IA.NodeSet2.xml",
+                         "Opc.Ua.Machinery.NodeSet2.xml")]  # fmt: skip
 RECIPE_SELECT = "recipe.select"
 PRODUCTION = {  # key -> (browse name, unit)
     "production.length_m": ("Length", "m"),
@@ -41,6 +52,20 @@ def tag_variables() -> list[Variable]:
             description=f"{tag.description} ({tag.unit})" if tag.unit else tag.description,
         ))  # fmt: skip
     return out
+
+
+def machine_spec(ident: Identification, software: str) -> MachineSpec:
+    """The line as an OPC 40001-1 machine: Objects/Machines/Machine (also organized by
+    Objects/Line) with its Identification and the two state machines, published by key."""
+    return MachineSpec(
+        "Machine", ident.model,
+        {"Manufacturer": ident.manufacturer, "Model": ident.model,
+         "SerialNumber": ident.serial_number, "ProductInstanceUri": ident.product_instance_uri,
+         "SoftwareRevision": software, "Location": ident.location},
+        also_under="Line",
+        state_keys={"machinery.item_state": "MachineryItemState",
+                    "machinery.operation_mode": "MachineryOperationMode"},
+    )  # fmt: skip
 
 
 def line_variables(ident: Identification, software: str) -> list[Variable]:

@@ -37,9 +37,13 @@ from hmi.plantserver.alarms import AlarmPublisher, event_fields, normal_status
 from hmi.plantserver.conditions import ConditionBook, ConditionMethods
 from hmi.plantserver.nodes import (
     ITEM_STATE,
+    ITEM_STATE_NAME,
+    NODESETS,
     OPERATION_MODE,
+    OPERATION_MODE_NAME,
     RECIPE_SELECT,
     line_variables,
+    machine_spec,
     quality_variables,
     tag_variables,
 )
@@ -90,6 +94,7 @@ class PlantServer:
         if quality is not None:  # the headline figures and the roll under way
             variables += quality_variables()
         self.server.add_variables(variables)
+        self.server.add_machine(NODESETS, machine_spec(settings.identification, software))
         self.server.guard_writes(self._write)
         definitions = load_definitions() if alarm_definitions is None else alarm_definitions
         self.book = ConditionBook([d.name for d in definitions])
@@ -197,7 +202,8 @@ class PlantServer:
         self.server.publish(self._changed(good, STATUS_GOOD), source_time=stamp)
         for status, values in by_status.items():
             self.server.publish(self._changed(values, status), status=status, source_time=stamp)
-        self.alarms.offer(snap.alarms, snap.values)
+        self.alarms.offer(snap.alarms, snap.values, stamp)
+        self.conditions.count_down(self.alarms.unshelve_times(stamp))  # shelved ones only
         self.published += 1
 
     def _quality_values(self, good: dict[str, Any], by_status: dict[int, dict]) -> None:
@@ -227,9 +233,12 @@ class PlantServer:
     def _line_values(self, snap: Any) -> dict[str, Any]:
         self._integrate(snap)
         alarms = snap.alarms.alarms
+        item, operation = "executing" if snap.running else "not_executing", "processing"
         return self.totals | {
-            "state.item": ITEM_STATE["executing" if snap.running else "not_executing"],
-            "state.operation": OPERATION_MODE["processing"],
+            "state.item": ITEM_STATE[item],
+            "state.operation": OPERATION_MODE[operation],
+            "machinery.item_state": ITEM_STATE_NAME[item],
+            "machinery.operation_mode": OPERATION_MODE_NAME[operation],
             "state.running": bool(snap.running),
             "state.mode": snap.mode,
             "state.tick": snap.tick & 0xFFFFFFFF,

@@ -41,7 +41,11 @@ def plant(tmp_path_factory):
 def sim_plant(tmp_path_factory):
     """A stack on the simulated clock, not running; its plant server serves but does not
     publish by itself (its publisher thread is not started)."""
-    data_dir = tmp_path_factory.mktemp("conditions")
+    yield from sim_plant_in(tmp_path_factory.mktemp("conditions"))
+
+
+def sim_plant_in(data_dir, software: str = ""):
+    """`sim_plant` on `data_dir` (its opcua-server.toml, if any, is the server's setting)."""
     stack = build_stack(DEFAULT_PROFILE, data_dir, simulated=True, history=False,
                         session=ADMIN)  # fmt: skip
     accounts = stack.security.accounts
@@ -57,6 +61,7 @@ def sim_plant(tmp_path_factory):
 
     settings = load_settings(data_dir, endpoint)
     server = PlantServer(stack.runtime, stack.security, service_for, settings, data_dir,
+                         software=software,
                          alarm_definitions=stack.runtime.alarms.definitions)  # fmt: skip
     server.server.start()  # the OPC UA server only: publishing is the test's
     stack.runtime.run_for(1.0)

@@ -10,6 +10,7 @@ import asyncio
 import json
 import time
 
+import pytest
 from asyncua import Client, ua
 
 from hmi.runtime.commands import InjectFault
@@ -223,3 +224,46 @@ def _ms(value: float) -> ua.Variant:
 
 def _details(record) -> dict:
     return json.loads(record.details) if isinstance(record.details, str) else record.details
+
+
+def test_unshelve_time_counts_down_between_events_while_shelved(sim_plant):
+    """Part 9: ShelvingState/UnshelveTime is the time remaining on the shelf, not the time that
+    was left at the last transition: the publish loop counts it down (shelved ones only)."""
+    stack, server, endpoint = sim_plant
+    name = next(d.name for d in stack.runtime.alarms.definitions if d.name != ALARM)
+    stack.service.shelve_alarm(name, 60.0, "count-down test")
+    step(stack, server)
+    stamp = stack.runtime.latest().wall_time
+    assert set(server.alarms.unshelve_times(stamp)) == {name}  # nothing else is written
+
+    def unshelve_time(test) -> float:
+        async def work(client, ns):
+            node = client.get_node(ua.NodeId(f"Line.Alarms.{name}.ShelvingState.UnshelveTime", ns))
+            deadline = time.monotonic() + 5.0
+            while not test(value := await node.read_value()) and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)  # until the publish reaches the address space
+            return value
+
+        return _run(endpoint, None, work)
+
+    first = unshelve_time(lambda ms: 0.0 < ms <= 60000.0)
+    assert first > 59000.0
+    stack.runtime.run_for(10.0)  # simulated: no event for this alarm in between
+    server.publish_once()
+    later = unshelve_time(lambda ms: ms < first - 5000.0)
+    assert later == pytest.approx(first - 10000.0, abs=200.0)
+
+    async def refreshed(client, ns):
+        events = _Events()
+        sub = await client.create_subscription(20, events)
+        await sub.subscribe_events(client.nodes.server, [ua.ObjectIds.AlarmConditionType])
+        await client.get_node(ua.ObjectIds.ConditionType).call_method(
+            ua.NodeId(REFRESH), ua.Variant(sub.subscription_id, ua.VariantType.UInt32))  # fmt: skip
+        return await events.wait_for(lambda e: e.get("ConditionName") == name)
+
+    event = _run(endpoint, None, refreshed)
+    assert event["ShelvingState/UnshelveTime"] == later  # not what the shelving event said
+    stack.service.unshelve_alarm(name, "count-down test over")
+    step(stack, server)
+    assert unshelve_time(lambda ms: ms == 0.0) == 0.0
+    assert server.alarms.unshelve_times(stack.runtime.latest().wall_time) == {}

@@ -15,6 +15,7 @@ from hmi.hardware.opcua_adapter.common import (
     status_name,
 )
 from hmi.hardware.opcua_adapter.conditions import ConditionSpec, UaConditions
+from hmi.hardware.opcua_adapter.machinery import MachineSpec
 from hmi.hardware.opcua_adapter.server import (
     STATUS,
     STATUS_BAD,
@@ -27,7 +28,8 @@ from hmi.hardware.opcua_adapter.server import (
 )
 
 __all__ = [
-    "STATUS", "STATUS_BAD", "STATUS_GOOD", "STATUS_UNCERTAIN", "ConditionSpec", "PasswordUsers",
+    "STATUS", "STATUS_BAD", "STATUS_GOOD", "STATUS_UNCERTAIN", "ConditionSpec", "MachineSpec",
+    "PasswordUsers",
     "Security", "UaClient", "UaConditions", "UaServer", "Variable", "ensure_certificate",
     "quality_of", "status_name", "trust_directory_validator",
 ]  # fmt: skip

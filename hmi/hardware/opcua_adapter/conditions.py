@@ -167,6 +167,26 @@ class UaConditions:
             return
         self.ua.submit(self._fire(name, _converted(fields)))
 
+    def count_down(self, unshelve_times: Mapping[str, float]) -> None:
+        """ShelvingState/UnshelveTime (ms) of shelved conditions, between their events: the
+        variable, and the field ConditionRefresh replays. In order with the events (one lock):
+        never after the event that unshelves. Thread-safe."""
+        if unshelve_times:
+            self.ua.submit(self._count_down(dict(unshelve_times)))
+
+    async def _count_down(self, unshelve_times: dict[str, float]) -> None:
+        async with self._sending:
+            for name, ms in unshelve_times.items():
+                generator = self._generators.get(name)
+                if generator is None:
+                    continue
+                setattr(generator.event, "ShelvingState/UnshelveTime", ms)
+                await self.ua.server.write_attribute_value(
+                    ua.NodeId(f"{self.node_ids[name].Identifier}.ShelvingState.UnshelveTime",
+                              self.ua.ns),
+                    ua.DataValue(ua.Variant(ms, ua.VariantType.Double)),
+                )  # fmt: skip
+
     async def _fire(self, name: str, fields: Mapping[str, Any]) -> None:
         # one event at a time: each condition's event object is filled, then sent
         async with self._sending:

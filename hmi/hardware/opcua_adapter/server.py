@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from asyncua import Server, ua
 
 from hmi.hardware.opcua_adapter.common import VARIANT, LoopThread, T
+from hmi.hardware.opcua_adapter.machinery import MachineSpec, add_machine
 
 _log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ class UaServer:
         self.ns = 0
         self.nodes: dict[str, ua.NodeId] = {}
         self.types: dict[str, ua.VariantType] = {}
+        # key -> (its state machine's CurrentState/Id, state name -> that state's NodeId):
+        # publishing a state's name sets CurrentState and its Id together (machinery.py)
+        self.state_machines: dict[str, tuple[ua.NodeId, dict[str, ua.NodeId]]] = {}
         self._folders: dict[str, Any] = {}
         self._pending: dict[str, tuple[Any, float | None, int]] = {}
         self._pending_lock = threading.Lock()
@@ -131,6 +135,10 @@ class UaServer:
                                         ua.Range(Low=low, High=high))  # fmt: skip
             self.nodes[var.key], self.types[var.key] = node_id, vtype
 
+    def add_machine(self, nodesets: Sequence[Path], spec: MachineSpec) -> None:
+        """OPC UA for Machinery: the nodesets imported and one machine under Machines."""
+        self.run(add_machine(self, nodesets, spec))
+
     def start(self) -> None:
         try:
             self.run(self.server.start())
@@ -170,6 +178,11 @@ class UaServer:
                               ua.StatusCode(status), SourceTimestamp=stamp,
                               ServerTimestamp=stamp)  # fmt: skip
             await self.server.write_attribute_value(self.nodes[key], dv)
+            if key in self.state_machines:
+                id_node, states = self.state_machines[key]
+                await self.server.write_attribute_value(id_node, ua.DataValue(
+                    ua.Variant(states[value], ua.VariantType.NodeId), ua.StatusCode(status),
+                    SourceTimestamp=stamp, ServerTimestamp=stamp))  # fmt: skip
 
     def guard_writes(self, hook: Callable[[str, Any, str | None], int]) -> None:
         """Every client write goes through `hook(key, value, user name or None if anonymous)`
@@ -241,6 +254,8 @@ def _coerce(value: Any, vtype: ua.VariantType) -> Any:
         return float(value)
     if vtype == ua.VariantType.String:
         return str(value)
+    if vtype == ua.VariantType.LocalizedText:
+        return ua.LocalizedText(str(value))
     return int(round(value))
 
 

@@ -5,6 +5,7 @@ OPC UA for Machinery identification basics. docs/opcua.md lists it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from hmi.core.tags import TAGS, TagKind
 from hmi.core.unece import unit_of
@@ -37,6 +38,29 @@ PRODUCTION = {  # key -> (browse name, unit)
     "production.area_m2": ("Area", "m²"),
     "production.energy_kwh": ("Energy", "kWh"),
 }
+
+
+LINK_LOST_ALARM = "communication_loss"
+OUT_OF_SERVICE_STOPS = ("emergency", "tripped")  # the line needs someone before it restarts
+SETUP_STEPS = ("check", "prime", "thread")  # of the start sequence: no film at speed yet
+
+
+def machinery_state(snap: Any) -> tuple[str, str]:
+    """MachineryItemState and MachineryOperationMode (OPC 40001-1) of the line as a snapshot
+    shows it: not available while the HMI cannot see the line (link lost), out of service
+    after an emergency stop or a trip until it is started again, executing while it starts or
+    its drive runs, else not executing; the mode is set-up while a start checks, primes and threads the web
+    (no film at speed yet), processing from its ramp on."""
+    if any(a.name == LINK_LOST_ALARM and a.annunciated for a in snap.alarms.alarms):
+        return "not_available", "none"
+    starting = snap.sequence.line_state == "starting"
+    if starting and snap.sequence.step in SETUP_STEPS:
+        return "executing", "setup"
+    if starting or snap.running:  # a stop's run-on with the drive off: not executing
+        return "executing", "processing"
+    if snap.sequence.last_stop in OUT_OF_SERVICE_STOPS:
+        return "out_of_service", "processing"
+    return "not_executing", "processing"
 
 
 def tag_variables() -> list[Variable]:

@@ -44,6 +44,7 @@ from hmi.plantserver.nodes import (
     RECIPE_SELECT,
     line_variables,
     machine_spec,
+    machinery_state,
     quality_variables,
     tag_variables,
 )
@@ -233,7 +234,7 @@ class PlantServer:
     def _line_values(self, snap: Any) -> dict[str, Any]:
         self._integrate(snap)
         alarms = snap.alarms.alarms
-        item, operation = "executing" if snap.running else "not_executing", "processing"
+        item, operation = machinery_state(snap)
         return self.totals | {
             "state.item": ITEM_STATE[item],
             "state.operation": OPERATION_MODE[operation],

@@ -100,7 +100,7 @@ def test_a_machinery_client_finds_the_line_in_machines_with_its_identification(m
 def test_machinery_item_state_follows_the_line_stopping_and_starting(machine):
     stack, server, endpoint = machine
 
-    def states(expected_item: str):
+    def states(expected_item: str, expected_mode: str = "Processing"):
         async def work(client, ns):
             m = await client.get_namespace_index(MACHINERY)
             base = "Machine.MachineryBuildingBlocks"
@@ -116,10 +116,11 @@ def test_machinery_item_state_follows_the_line_stopping_and_starting(machine):
                     ua.NodeId("Line.State.MachineryItemState", ns)).read_value())  # fmt: skip
                 return tuple(out)
 
-            ids = {"Executing": 5006, "NotExecuting": 5007}
+            ids = {"Executing": 5006, "NotExecuting": 5007, "Setup": 5027, "Processing": 5026}
             number = {"Executing": 3, "NotExecuting": 2}
             expected = ((expected_item, ua.NodeId(ids[expected_item], m)),
-                        ("Processing", ua.NodeId(5026, m)), number[expected_item])  # fmt: skip
+                        (expected_mode, ua.NodeId(ids[expected_mode], m)),
+                        number[expected_item])  # fmt: skip
             return await _until(read, expected), expected
 
         got, expected = run_session(endpoint, None, work)
@@ -129,8 +130,11 @@ def test_machinery_item_state_follows_the_line_stopping_and_starting(machine):
     states("Executing")
     _stop(stack, server)
     states("NotExecuting")
-    _start(stack, server)
-    states("Executing")
+    _start(stack, server)  # returns as the drive runs: the web is being threaded
+    states("Executing", "Setup")
+    _step_until(stack, server, lambda s: s.sequence.step not in ("check", "prime", "thread"),
+                600.0)  # fmt: skip
+    states("Executing", "Processing")
 
 
 def _stop(stack, server) -> None:

@@ -130,6 +130,13 @@ def flood(data_dir: Path, with_ui: bool = True) -> dict:
         ]
         window.grab().save("/tmp/alarm-flood.png")
         window.close()
+    # and all of them return in one tick (a lost link restored): 1,000 clears, journaled too
+    t0 = time.perf_counter()
+    engine.evaluate(
+        TICKS * 0.01, base.wall_time + TICKS * 0.01, base.values, base.quality, (), True
+    )
+    engine.summary()
+    clear_ms = (time.perf_counter() - t0) * 1e3
     journal.close()
     stored = _count(data_dir)
     return {
@@ -137,7 +144,8 @@ def flood(data_dir: Path, with_ui: bool = True) -> dict:
         "raised_over_s": TICKS * 0.01,
         "engine_tick_max_ms": round(max(tick_ms), 3),
         "engine_tick_mean_ms": round(statistics.fmean(tick_ms), 3),
-        "journaled": stored,
+        "engine_clear_all_tick_ms": round(clear_ms, 3),
+        "journaled": stored,  # the raises and the clears: 2 x alarms
         "journal_dropped": journal.dropped,
         "journal_done_after_flood_s": round(journaled_after_s, 3),
         "counts_ok": counts == {p: FLOOD // 4 for p in (1, 2, 3, 4)},
@@ -168,7 +176,8 @@ def table(result: dict) -> str:
             f"alarm flood: {f['alarms']} raised in {f['raised_over_s']:g} s; journaled "
             f"{f['journaled']} (dropped {f['journal_dropped']}, "
             f"done {f['journal_done_after_flood_s']} s after); counts ok {f['counts_ok']}; "
-            f"engine tick max {f['engine_tick_max_ms']} ms; "
+            f"engine tick max {f['engine_tick_max_ms']} ms, all {f['alarms']} cleared in one "
+            f"tick {f['engine_clear_all_tick_ms']} ms; "
             f"UI rows {f['ui_rows_shown']}, refresh max {f['ui_refresh_max_ms']} ms, "
             f"mean {f['ui_refresh_mean_ms']} ms",
         ]

@@ -28,6 +28,7 @@ SETTLE_S = 180.0  # "line_starting" suppression: this long after the line starts
 # "grade_change" suppression: this long after a setpoint people enter (target, speed, width)
 # changes — feeders, bank and the gauge reading follow a new grade through transients.
 GRADE_CHANGE_S = 30.0
+_LEVELS = {Condition.HIGH: 1, Condition.HIGH_HIGH: 1, Condition.LOW: -1, Condition.LOW_LOW: -1}
 
 
 class _Alarm:
@@ -54,7 +55,12 @@ class _Alarm:
         "sup_refill_tag",
         "sup_by",
         "sup_any",
+        "sup_dynamic",
         "flag_test",
+        "level",
+        "tag",
+        "lim",
+        "lim_on",
     )
 
     def __init__(self, d: AlarmDefinition) -> None:
@@ -83,6 +89,13 @@ class _Alarm:
         self.sup_grade = "grade_change" in when
         self.sup_refill_tag: str | None = d.refill_tag if "refilling" in when else None
         self.sup_by: tuple[_Alarm, ...] = ()  # the alarms named "alarm:<name>", see the engine
+        self.sup_dynamic = self.sup_refill_tag is not None  # or sup_by, set by the engine
+        # a high or low limit is tested in the engine's loop itself (the test's arithmetic:
+        # limit -/+ deadband while the condition is on), the rest through `test`
+        self.level = _LEVELS.get(d.condition, 0)
+        self.tag = d.tag
+        self.lim = d.limit
+        self.lim_on = d.limit + d.deadband * -self.level if self.level else math.nan
 
 
 class AlarmEngine:
@@ -104,6 +117,7 @@ class AlarmEngine:
             raise ValueError("alarm names must be unique")
         for a in self._alarms:
             a.sup_by = tuple(self._by_name[s[6:]] for s in a.d.suppress_when if s[:6] == "alarm:")
+            a.sup_dynamic = a.sup_dynamic or bool(a.sup_by)
         self._sinks: list[EventSink] = [sink] if sink else []
         self._settle_s = settle_s
         self._grade_change_s = grade_change_s
@@ -165,18 +179,20 @@ class AlarmEngine:
         self._changing = t_s - self._changed_at < self._grade_change_s
         changing = self._changing
         no_flags = not flags
+        by_state = stopped or starting or changing  # else only refills and alarms suppress
+        get, nan = values.get, math.nan
         for a in self._alarms:
             # a flag alarm at rest in a tick without flags: every step below would be a no-op
             if no_flags and a.flag_test and not (a.cond or a.active or a.hold):
                 continue
             # suppressed by design now? (inlined: this runs for every alarm every tick)
             sup = False
-            if a.sup_any:
+            if a.sup_any and (by_state or a.sup_dynamic):
                 if (stopped and a.sup_stopped) or (starting and a.sup_starting):
                     sup = True
                 elif changing and a.sup_grade:
                     sup = True
-                elif a.sup_refill_tag is not None and values.get(a.sup_refill_tag, 0.0) >= 0.5:
+                elif a.sup_refill_tag is not None and get(a.sup_refill_tag, 0.0) >= 0.5:
                     sup = True
                 else:
                     for other in a.sup_by:
@@ -196,7 +212,13 @@ class AlarmEngine:
                     self._unshelve(a, "system", "shelf expired")
                 if a.hold:
                     continue
-            cond = a.test(values, quality, flags, t_s, a.cond)
+            level = a.level
+            if level == 1:  # NaN compares False: no alarm
+                cond = get(a.tag, nan) > (a.lim_on if a.cond else a.lim)
+            elif level == -1:
+                cond = get(a.tag, nan) < (a.lim_on if a.cond else a.lim)
+            else:
+                cond = a.test(values, quality, flags, t_s, a.cond)
             if cond != a.cond:
                 a.cond = cond
                 a.since = t_s

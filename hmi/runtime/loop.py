@@ -326,7 +326,8 @@ class Runtime(RetainedState, CommandDispatch):
             tuple(self._messages),
             alarms,
             self.recipe_version,
-            any(self._setpoints.get(k) != v for k, v in self._recipe_setpoints.items()),
+            # modified: a recipe value not (or no longer) among the setpoints, at C speed
+            not self._recipe_setpoints.items() <= self._setpoints.items(),
             self.sequencer.state(),
             self.manual.state(),
             self._working,  # a new dict every tick, never changed after

@@ -73,6 +73,7 @@ class TrendsScreen(Screen):
         self._older: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # live: the historian's part
         self._older_read_at = -math.inf
         self._drawn_end = -math.inf
+        self._band_key: tuple = ()  # (view, target data covers its start) as last banded
         self._dirty = True
         self.reader = Background(self)
         # A drag or a run of taps on ◀ ▶ + − reads the historian once the finger pauses.
@@ -360,8 +361,14 @@ class TrendsScreen(Screen):
         if moved:
             self.chart.set_range(view)
         self.chart.set_series(self.series)
-        if moved or not self.live:
-            self._draw_band(view.end)  # the band reaches the axis' end until the next step
+        # live, the band is redrawn when the axis steps (it reaches the axis' end until the
+        # next step), and when the target's data first covers the view: back from history,
+        # the first frame still draws the history's series
+        target_t = self.series.get(TARGET, ((),))[0]
+        key = (view, bool(len(target_t)) and target_t[0] <= view.start)
+        if key != self._band_key or not self.live:
+            self._band_key = key
+            self._draw_band(view.end)
         if self.chart.cursor_time is not None:
             self._show_cursor()
 

@@ -192,3 +192,19 @@ def test_a_tap_on_a_marker_shows_its_text(qtbot, panel):
     view = screen.chart.view
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(scene_point))
     assert marker.text in screen.readout.marker_label.text()
+
+
+def test_back_from_history_the_tolerance_band_spans_the_live_view(qtbot, panel):
+    screen = panel.window.screens["Trends"]
+    end = panel.runtime.latest().wall_time
+    screen.set_range(TimeRange(end - 25.0, end - 15.0))  # history: ten seconds of the past
+    read(qtbot, screen)
+    screen.set_window(600)  # Live again, the line's clock standing still
+    for _ in range(3):
+        panel.window.refresh()
+    t_target = screen.series["areal_mass_target_mg_cm2"][0]
+    band_pen, (t_band, _low), _high = screen.chart._band_data
+    # from the target's first sample to the axis' end, not the ten seconds of history the
+    # band was drawn for before
+    assert band_pen == "areal_mass_mg_cm2" and t_target[0] < end - 25.0
+    assert t_band[0] == t_target[0] and t_band[-1] == screen.view_span().end

@@ -2,6 +2,8 @@
 historian (simulated clock): a grade change, an alarm and the markers that explain them.
 
     python -m tests.ui.trend_screenshots [--readme]   (default: /tmp/trend-shots)
+    python -m tests.ui.trend_screenshots --check      (every role at 1024x768, 1280x800 and
+                                                       1920x1080, to /tmp/trend-shots)
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SIZES = ((1024, 768), (1280, 800), (1920, 1080))
+ACCOUNTS = (None, "ann", "eve", "sam", "chief")  # viewer, operator, engineer, ...
 
 
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from hmi.runtime.trend_range import TimeRange
     from hmi.ui.theme import apply_theme
     from tests.ui.panel_stack import build_window, log_in, settle
 
@@ -52,14 +55,31 @@ def main(argv: list[str]) -> int:
             time.sleep(0.02)
         settle(app, window)
 
+    if "--check" in argv:
+        for account in ACCOUNTS:
+            log_in(stack, account)
+            for w, h in SIZES:
+                window.resize(w, h)
+                shoot(app, window, screen, out, wait_reads, f"-{account or 'viewer'}-{w}x{h}")
+    else:
+        shoot(app, window, screen, out, wait_reads, "")
+    stack.historian.close()
+    return 0
+
+
+def shoot(app, window, screen, out: Path, wait_reads, suffix: str) -> None:
+    """The live picture (last 10 min) and the history one (a grade change with its marker)."""
+    from hmi.runtime.trend_range import TimeRange
+    from tests.ui.panel_stack import settle
+
     screen.set_window(600)
     wait_reads()
     window.refresh()
     settle(app, window)
-    path = out / "screenshot-trends.png"
+    path = out / f"screenshot-trends{suffix}.png"
     window.grab().save(str(path))
     print(path)
-    end = stack.runtime.latest().wall_time
+    end = window.service.snapshot().wall_time
     screen.set_range(TimeRange(end - 400.0, end - 100.0))
     wait_reads()
     screen.chart.set_cursor(end - 290.0)
@@ -67,11 +87,9 @@ def main(argv: list[str]) -> int:
     if setpoints:
         screen.chart.marker_tapped.emit(setpoints[-1])
     settle(app, window)
-    path = out / "screenshot-trends-history.png"
+    path = out / f"screenshot-trends-history{suffix}.png"
     window.grab().save(str(path))
     print(path)
-    stack.historian.close()
-    return 0
 
 
 if __name__ == "__main__":

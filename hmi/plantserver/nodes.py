@@ -49,8 +49,8 @@ def machinery_state(snap: Any) -> tuple[str, str]:
     """MachineryItemState and MachineryOperationMode (OPC 40001-1) of the line as a snapshot
     shows it: not available while the HMI cannot see the line (link lost), out of service
     after an emergency stop or a trip until it is started again, executing while it starts or
-    its drive runs, else not executing; the mode is set-up while a start checks, primes and threads the web
-    (no film at speed yet), processing from its ramp on."""
+    its drive runs, else not executing; the mode is set-up while a start checks, primes and
+    threads the web (no film at speed yet), processing from its ramp on."""
     if any(a.name == LINK_LOST_ALARM and a.annunciated for a in snap.alarms.alarms):
         return "not_available", "none"
     starting = snap.sequence.line_state == "starting"

@@ -49,14 +49,12 @@ def compile_test(d: AlarmDefinition) -> Test:
     if c is Condition.DEVIATION:
         sp, limit_tag, relative = d.setpoint_tag, d.limit_tag, d.relative
         sign = {"both": 0.0, "low": -1.0, "high": 1.0}[d.direction]
-        if not limit_tag:  # the common cases, without the branches (the same arithmetic)
-            return _fixed_deviation(tag, sp, limit, band, sign, relative)
 
         def deviation(
             v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
         ) -> bool:
             x, s = v.get(tag, nan), v.get(sp, nan)
-            lim = v.get(limit_tag, nan)
+            lim = v.get(limit_tag, nan) if limit_tag else limit
             if relative:
                 lim = abs(s) * lim * 0.01
                 b = abs(s) * band * 0.01
@@ -114,33 +112,3 @@ def compile_test(d: AlarmDefinition) -> Test:
         return bool(f) and any(x in f for x in flags)
 
     return any_flag
-
-
-def _fixed_deviation(
-    tag: str, sp: str, limit: float, band: float, sign: float, relative: bool
-) -> Test:
-    """A deviation alarm with a limit of its own: one closure per variant, so a tick runs no
-    branch on the definition. The operations are those of the general test, in its order (a
-    scenario's alarm statistics stay bit for bit)."""
-    nan = math.nan
-    if relative:
-
-        def relative_deviation(
-            v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
-        ) -> bool:
-            x, s = v.get(tag, nan), v.get(sp, nan)
-            a = abs(s)
-            error = (x - s) * sign if sign else abs(x - s)
-            return error > (a * limit * 0.01 - a * band * 0.01 if on else a * limit * 0.01)
-
-        return relative_deviation
-    limit_on = limit - band
-
-    def absolute_deviation(
-        v: Mapping[str, float], q: Mapping[str, int], f: Collection[str], t: float, on: bool
-    ) -> bool:
-        x = v.get(tag, nan) - v.get(sp, nan)
-        error = x * sign if sign else abs(x)
-        return error > (limit_on if on else limit)
-
-    return absolute_deviation

@@ -28,7 +28,6 @@ SETTLE_S = 180.0  # "line_starting" suppression: this long after the line starts
 # "grade_change" suppression: this long after a setpoint people enter (target, speed, width)
 # changes — feeders, bank and the gauge reading follow a new grade through transients.
 GRADE_CHANGE_S = 30.0
-_LEVELS = {Condition.HIGH: 1, Condition.HIGH_HIGH: 1, Condition.LOW: -1, Condition.LOW_LOW: -1}
 
 
 class _Alarm:
@@ -57,10 +56,6 @@ class _Alarm:
         "sup_any",
         "sup_dynamic",
         "flag_test",
-        "level",
-        "tag",
-        "lim",
-        "lim_on",
     )
 
     def __init__(self, d: AlarmDefinition) -> None:
@@ -90,12 +85,6 @@ class _Alarm:
         self.sup_refill_tag: str | None = d.refill_tag if "refilling" in when else None
         self.sup_by: tuple[_Alarm, ...] = ()  # the alarms named "alarm:<name>", see the engine
         self.sup_dynamic = self.sup_refill_tag is not None  # or sup_by, set by the engine
-        # a high or low limit is tested in the engine's loop itself (the test's arithmetic:
-        # limit -/+ deadband while the condition is on), the rest through `test`
-        self.level = _LEVELS.get(d.condition, 0)
-        self.tag = d.tag
-        self.lim = d.limit
-        self.lim_on = d.limit + d.deadband * -self.level if self.level else math.nan
 
 
 class AlarmEngine:
@@ -180,7 +169,7 @@ class AlarmEngine:
         changing = self._changing
         no_flags = not flags
         by_state = stopped or starting or changing  # else only refills and alarms suppress
-        get, nan = values.get, math.nan
+        get = values.get
         for a in self._alarms:
             # a flag alarm at rest in a tick without flags: every step below would be a no-op
             if no_flags and a.flag_test and not (a.cond or a.active or a.hold):
@@ -212,13 +201,7 @@ class AlarmEngine:
                     self._unshelve(a, "system", "shelf expired")
                 if a.hold:
                     continue
-            level = a.level
-            if level == 1:  # NaN compares False: no alarm
-                cond = get(a.tag, nan) > (a.lim_on if a.cond else a.lim)
-            elif level == -1:
-                cond = get(a.tag, nan) < (a.lim_on if a.cond else a.lim)
-            else:
-                cond = a.test(values, quality, flags, t_s, a.cond)
+            cond = a.test(values, quality, flags, t_s, a.cond)
             if cond != a.cond:
                 a.cond = cond
                 a.since = t_s

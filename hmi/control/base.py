@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from hmi.core.process import ProcessImage
 
 
-@dataclass(frozen=True, slots=True)
-class ControlInputs:
+class ControlInputs(NamedTuple):  # a named tuple, as hmi.core.process explains
     setpoints: Mapping[str, float]  # setpoint tags, e.g. areal_mass_target_mg_cm2
     running: bool  # the operator's run command
     mode: str  # "auto": feedback loops act; "manual": feedback held, feedforward only
@@ -19,11 +17,10 @@ class ControlInputs:
     feed_enabled: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class ControlResult:
+class ControlResult(NamedTuple):
     outputs: dict[str, float]  # output tags, written to the hardware
     corrections: dict[str, float]  # named contributions for display
-    conditions: tuple[str, ...] = field(default=())  # abnormal conditions, e.g. "gauge_bad"
+    conditions: tuple[str, ...] = ()  # abnormal conditions, e.g. "gauge_bad"
 
 
 class Controller(Protocol):

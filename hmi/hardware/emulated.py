@@ -172,12 +172,12 @@ class EmulatedProfile(HardwareProfile):
             self._last_setting_values = written
         old = self._commands
         feeds, gaps = old.feeder_sp_kg_h, old.gap_sp_um
-        self._commands = LineCommands(
-            feeder_sp_kg_h={f: v.get(name, feeds[f]) for f, name in _FEEDER_SP},
-            gap_sp_um={s: v.get(name, gaps[s]) for s, name in _GAP_SP},
-            line_speed_sp_m_min=v.get("line_speed_out_m_min", old.line_speed_sp_m_min),
-            run=bool(v.get("line_run_cmd", float(old.run))),
-            divert=bool(v.get("mixer_divert_cmd", float(old.divert))),
+        self._commands = LineCommands(  # by position: keywords cost ~0.15 µs a tick
+            {f: v.get(name, feeds[f]) for f, name in _FEEDER_SP},  # feeder_sp_kg_h
+            {s: v.get(name, gaps[s]) for s, name in _GAP_SP},  # gap_sp_um
+            v.get("line_speed_out_m_min", old.line_speed_sp_m_min),
+            bool(v.get("line_run_cmd", float(old.run))),
+            bool(v.get("mixer_divert_cmd", float(old.divert))),
         )
 
     def start_cold(self) -> None:

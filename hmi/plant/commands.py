@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class LineCommands:
+class LineCommands(NamedTuple):  # a named tuple: built every tick (hmi.core.process)
     """What the controllers and drives ask of the line for one tick.
 
     feeder_sp_kg_h: keys "active", "carbon", "binder". gap_sp_um: keys "os", "ds", the unloaded

@@ -32,7 +32,7 @@ def test_mass_balance_closes_through_refill_bridging_and_trim_recycle() -> None:
     _run(line, cmd, 30.0)
     line.disturb.feeder_bridging("active", severity=0.4, duration_s=20.0)
     _run(line, cmd, 60.0)
-    fast = dataclasses.replace(cmd, line_speed_sp_m_min=50.0)
+    fast = cmd._replace(line_speed_sp_m_min=50.0)
     _run(line, fast, 150.0)
     assert line.feeders["active"].refilled_total_kg > 0.0  # the active hopper refilled too
     assert line.feeders["carbon"].refilled_total_kg > 0.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import math
 
@@ -122,7 +121,7 @@ def test_gauge_noise_sets_the_zone_reading_sigma() -> None:
 
 def test_gauge_fault_stuck_holds_then_recovers() -> None:
     line, cmd = _line()
-    heavier = dataclasses.replace(cmd, gap_sp_um={s: line.steady_gap_um + 5 for s in ("os", "ds")})
+    heavier = cmd._replace(gap_sp_um={s: line.steady_gap_um + 5 for s in ("os", "ds")})
     held = line.measurements()["areal_mass_mg_cm2"]
     held_profile = line.gauge_profile_mg_cm2
     line.disturb.gauge_fault(mode="stuck", duration_s=30.0)

@@ -141,9 +141,7 @@ def test_conveyor_delays_a_feed_step_by_its_delay() -> None:
     )
     line = Line.at_steady_state(LFP, eq, 30.0, 20.0)
     cmd = line.steady_commands()
-    more = dataclasses.replace(
-        cmd, feeder_sp_kg_h={k: 2 * v for k, v in cmd.feeder_sp_kg_h.items()}
-    )
+    more = cmd._replace(feeder_sp_kg_h={k: 2 * v for k, v in cmd.feeder_sp_kg_h.items()})
     holdup = []
     for _ in range(800):
         line.step(DT, more)
@@ -168,7 +166,7 @@ def test_mixer_shear_energy_power_and_temperature() -> None:
 def test_recycled_trim_returns_after_the_recycle_delay() -> None:
     line = Line.at_steady_state(LFP, QUIET, 30.0, 20.0)
     steady = line.recycle_flow_kg_h
-    cmd = dataclasses.replace(line.steady_commands(), line_speed_sp_m_min=0.0)
+    cmd = line.steady_commands()._replace(line_speed_sp_m_min=0.0)
     recycled = []
     for _ in range(7000):  # stop the web: no more trim is cut, the loop empties in 60 s
         before = line.recycle_in_total_kg

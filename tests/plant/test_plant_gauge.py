@@ -62,7 +62,7 @@ def test_tilt_makes_a_linear_profile() -> None:
     eq = dataclasses.replace(QUIET, roll_bending_stiffness_kn_um=1e12)  # no bending
     line = Line.at_steady_state(LFP, eq, 30.0, 20.0)
     s = line.steady_gap_um
-    tilted = dataclasses.replace(line.steady_commands(), gap_sp_um={"os": s - 4.0, "ds": s + 4.0})
+    tilted = line.steady_commands()._replace(gap_sp_um={"os": s - 4.0, "ds": s + 4.0})
     _run(line, tilted, 8.0)  # 2 m at 20 m/min is 6 s
     zones = line.true_gauge_zones_mg_cm2()
     steps = np.diff(zones)
@@ -122,7 +122,7 @@ def test_scan_average_matches_the_true_mean_within_noise() -> None:
 def test_zone_readings_are_the_web_at_the_gauge_when_the_head_is_there() -> None:
     line = Line.at_steady_state(LFP, QUIET, 30.0, 20.0)
     cmd = line.steady_commands()
-    step = dataclasses.replace(cmd, gap_sp_um={s: line.steady_gap_um + 6.0 for s in ("os", "ds")})
+    step = cmd._replace(gap_sp_um={s: line.steady_gap_um + 6.0 for s in ("os", "ds")})
     _run(line, step, 2.0)  # the heavier film is on its way: reaches the gauge at ~6 s
     _run(line, cmd, 6.0)  # ... the head is two thirds across when it arrives
     prof = line.gauge_profile_mg_cm2

@@ -27,7 +27,7 @@ def _run(line: Line, cmd: LineCommands, seconds: float, dt: float = DT) -> None:
 
 
 def _with_gap(cmd: LineCommands, gap_um: float) -> LineCommands:
-    return dataclasses.replace(cmd, gap_sp_um={"os": gap_um, "ds": gap_um})
+    return cmd._replace(gap_sp_um={"os": gap_um, "ds": gap_um})
 
 
 def test_measurements_are_exactly_the_registry_tags_and_in_range() -> None:
@@ -88,9 +88,7 @@ def test_mass_is_conserved_over_300_s_with_a_feed_step() -> None:
     # and the trim loop's hold-ups join the balance.
     line = Line.at_steady_state(LFP, Equipment(), 30.0, 20.0, seed=7)
     cmd = line.steady_commands()
-    stepped = dataclasses.replace(
-        cmd, feeder_sp_kg_h={k: 1.15 * v for k, v in cmd.feeder_sp_kg_h.items()}
-    )
+    stepped = cmd._replace(feeder_sp_kg_h={k: 1.15 * v for k, v in cmd.feeder_sp_kg_h.items()})
     hold0 = sum(line.holdups_kg().values())
     bank0 = line.bank_mass_kg
     film = 0.0
@@ -138,7 +136,7 @@ def test_speed_change_mid_transport_delays_by_distance_not_time() -> None:
     line = Line.at_steady_state(LFP, QUIET, 30.0, 20.0)
     base = line.steady_commands()
     stepped = _with_gap(base, line.steady_gap_um + 5.0)
-    slow = dataclasses.replace(stepped, line_speed_sp_m_min=10.0)
+    slow = stepped._replace(line_speed_sp_m_min=10.0)
     (x_nip, t_nip), (x_g, t_g) = _first_change(line, lambda t: stepped if t < 3.0 else slow, 30.0)
     assert x_g - x_nip == pytest.approx(2.0, abs=0.01)
     # From the nip change to t = 3 s at 20 m/min, then a 0.5 s ramp to 10 m/min (0.125 m), the
@@ -151,7 +149,7 @@ def test_speed_change_mid_transport_delays_by_distance_not_time() -> None:
 
 def test_nothing_moves_at_zero_speed() -> None:
     line = Line.at_steady_state(LFP, QUIET, 30.0, 20.0)
-    cmd = dataclasses.replace(line.steady_commands(), run=False)
+    cmd = line.steady_commands()._replace(run=False)
     _run(line, cmd, 5.0)
     x = line.web_position_m
     reading = line.measurements()["areal_mass_mg_cm2"]
@@ -190,8 +188,8 @@ def test_empty_bank_starves_the_film() -> None:
     # trickling back into the bank and this test is about the bank itself.
     eq = dataclasses.replace(QUIET, mixer_residence_s=2.0, trim_width_frac=0.0)
     line = Line.at_steady_state(LFP, eq, 30.0, 20.0)
-    cmd = dataclasses.replace(
-        line.steady_commands(), feeder_sp_kg_h={"active": 0.0, "carbon": 0.0, "binder": 0.0}
+    cmd = line.steady_commands()._replace(
+        feeder_sp_kg_h={"active": 0.0, "carbon": 0.0, "binder": 0.0}
     )
     intake_per_um = LFP.intake_coefficient * LFP.bulk_density_g_cm3 * 0.1
     for _ in range(5000):

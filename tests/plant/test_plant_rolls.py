@@ -131,7 +131,7 @@ def test_roll_angle_is_integrated_through_speed_changes() -> None:
     line = Line.at_steady_state(LFP, QUIET, 30.0, 50.0)
     cmd = line.steady_commands()
     line.disturb.eccentricity(2.0)
-    slow = dataclasses.replace(cmd, line_speed_sp_m_min=12.0)
+    slow = cmd._replace(line_speed_sp_m_min=12.0)
     for i in range(3000):
         line.step(0.01, cmd if i < 700 else slow)
         theta = 2.0 * line.web_position_m / 0.8  # θ = ∫ 2v/D dt = 2·x/D

@@ -295,7 +295,7 @@ class FloodController(EchoController):
     def step(self, image, inputs, dt_s):
         result = super().step(image, inputs, dt_s)
         if len(self.dts) >= self.at:
-            return dataclasses.replace(result, conditions=self.flags)
+            return result._replace(conditions=self.flags)
         return result
 
 

@@ -107,6 +107,11 @@ class AlarmEngine:
         for a in self._alarms:
             a.sup_by = tuple(self._by_name[s[6:]] for s in a.d.suppress_when if s[:6] == "alarm:")
             a.sup_dynamic = a.sup_dynamic or bool(a.sup_by)
+        # a tick without flags whose flag alarms are all at rest needs only the others (each
+        # flag alarm would be skipped in the loop below); the order of the rest is kept
+        self._value_alarms = [a for a in self._alarms if not a.flag_test]
+        self._flag_alarms = [a for a in self._alarms if a.flag_test]
+        self._flags_at_rest = False  # unknown: the first tick looks at every alarm
         self._sinks: list[EventSink] = [sink] if sink else []
         self._settle_s = settle_s
         self._grade_change_s = grade_change_s
@@ -170,7 +175,8 @@ class AlarmEngine:
         no_flags = not flags
         by_state = stopped or starting or changing  # else only refills and alarms suppress
         get = values.get
-        for a in self._alarms:
+        everyone = not (no_flags and self._flags_at_rest)
+        for a in self._alarms if everyone else self._value_alarms:
             # a flag alarm at rest in a tick without flags: every step below would be a no-op
             if no_flags and a.flag_test and not (a.cond or a.active or a.hold):
                 continue
@@ -210,6 +216,8 @@ class AlarmEngine:
                 if t_s - a.since >= delay - 1e-9:
                     a.active = cond
                     self._raise(a) if cond else self._clear(a)
+        if everyone:
+            self._flags_at_rest = not any(a.cond or a.active or a.hold for a in self._flag_alarms)
         if self.version != version:
             self._summary = self._build()
         return self.version != version
@@ -319,6 +327,7 @@ class AlarmEngine:
     def _build(self) -> AlarmSummary:
         """The published summary: records are rebuilt only for alarms that changed, so a
         flood costs a sort, not a thousand new objects per tick."""
+        self._flags_at_rest = False  # an operator's shelve or return may hold a flag alarm
         items = []
         for a in self._alarms:
             if a.state is S.NORMAL:

@@ -69,7 +69,6 @@ class EnergyMeter:
     def step(
         self,
         dt_s: float,
-        *,
         speed_m_min: float,
         force_kn: float,
         roll_c: float,

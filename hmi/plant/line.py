@@ -303,15 +303,16 @@ class Line(LineTruth):
             self.transport.advance(dx_m, record)
             self.web_position_m += dx_m
         self.gauge.step(dt_s, self.transport.at_gauge())
-        self.energy.step(
+        roll_c = rolls.temperature_c
+        self.energy.step(  # by position, in its signature's order (keywords cost a tick more)
             dt_s,
-            speed_m_min=v1,
-            force_kn=f_total,
-            roll_c=rolls.temperature_c,
-            roll_rate_k_s=(rolls.temperature_c - roll_c0) / dt_s,
-            mix_c=self.mixer_heat.temperature_c,
-            film_kg_h=drawn * 3600.0 / dt_s,
-            mixer_kw=self.mixer_heat.power_kw(mixer.holdup_kg),
+            v1,  # speed_m_min
+            f_total,  # force_kn
+            roll_c,
+            (roll_c - roll_c0) / dt_s,  # roll_rate_k_s
+            self.mixer_heat.temperature_c,  # mix_c
+            drawn * 3600.0 / dt_s,  # film_kg_h
+            self.mixer_heat.power_kw(mixer.holdup_kg),  # mixer_kw
         )
         self.time_s += dt_s
 

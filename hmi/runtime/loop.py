@@ -314,7 +314,7 @@ class Runtime(RetainedState, CommandDispatch):
             self._mode,
             self.recipe_name,
             values,
-            dict(image.quality),
+            quality if type(quality := image.quality) is dict else dict(quality),  # shared
             dict(result.corrections),
             self.period_s,
             self._ticks,

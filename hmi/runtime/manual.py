@@ -49,6 +49,7 @@ class ManualStation:
         self._transfer: dict[str, float] = {}  # output -> value on its way back to auto
         self._state = ManualState()  # the last record `state()` built, and what it shows
         self._state_key: tuple = (False, None, None, None, False)
+        self._idle: ManualState | None = None  # the record in auto, until a mutator runs
 
     @property
     def transferring(self) -> bool:
@@ -56,6 +57,14 @@ class ManualStation:
 
     def state(self) -> ManualState:
         """The record for the snapshot; the same object while nothing in it changed."""
+        if not self.active and not self._transfer:  # in auto only a mutator below changes it
+            if self._idle is None:
+                self._idle = self._build_state()
+            return self._idle
+        self._idle = None
+        return self._build_state()
+
+    def _build_state(self) -> ManualState:
         key = (
             self.active,
             _known(self.gap_um.get("os", math.nan)),
@@ -70,6 +79,7 @@ class ManualStation:
 
     def enter(self) -> None:
         """To manual: hold what was written last."""
+        self._idle = None
         if self.active:
             return
         self.active = True
@@ -90,14 +100,17 @@ class ManualStation:
         self._transfer = {k: v for k, v in self._manual_outputs().items() if math.isfinite(v)}
 
     def set_gap(self, side: str, gap_um: float) -> None:
+        self._idle = None
         self.gap_um[side] = gap_um
 
     def set_feed(self, total_kg_h: float, formulation: Mapping[str, float]) -> None:
+        self._idle = None
         self.feed_total_kg_h = total_kg_h
         if not self._split:
             self._split = {f: float(formulation.get(f, 0.0)) for f in FEEDERS}
 
     def restore(self, gap_um: Mapping[str, float], feed_total_kg_h: float) -> None:
+        self._idle = None
         self.gap_um = {s: float(gap_um[s]) for s in SIDES if s in gap_um}
         self.feed_total_kg_h = feed_total_kg_h
 

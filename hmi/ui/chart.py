@@ -143,7 +143,7 @@ class TrendChart(QWidget):
         plot.setMouseEnabled(x=not self.compact, y=False)
         self.grids.append(TickGrid(plot, theme.GRID_LINE, horizontal=unit is not None))
         plot.vb.sigRangeChanged.connect(self._grid_due)
-        plot.disableAutoRange()  # y is fitted on each data change (_fit_y), not in paint
+        plot.disableAutoRange()  # y is fitted on each data change (fit_y), not in paint
         for name in ("left", "bottom"):
             item = plot.getAxis(name)
             item.setPen(theme.TEXT_MUTED)
@@ -189,14 +189,20 @@ class TrendChart(QWidget):
             grid.update(times)
 
     # ----- data -----
-    def set_series(self, series: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        """Each pen's (clock times, values); a pen missing from `series` is cleared."""
+    def set_series(
+        self, series: Mapping[str, tuple[np.ndarray, np.ndarray]], fit: bool = True
+    ) -> None:
+        """Each pen's (clock times, values); a pen missing from `series` is cleared. `fit`
+        False: the caller changes more and calls `fit_y` once after (a draw fits once)."""
         for name, curve in self.curves.items():
             t, v = series.get(name, (np.empty(0), np.empty(0)))
             curve.setData(t, v) if len(t) else curve.setData([], [])
-        self._fit_y()
+        if fit:
+            self.fit_y()
 
-    def set_band(self, pen: str, low: np.ndarray, high: np.ndarray, t: np.ndarray) -> None:
+    def set_band(
+        self, pen: str, low: np.ndarray, high: np.ndarray, t: np.ndarray, fit: bool = True
+    ) -> None:
         """A tolerance band (e.g. target ± tolerance on areal mass) behind `pen`'s curve.
 
         One path item built from the outline in numpy: pyqtgraph's FillBetweenItem rebuilt its
@@ -220,9 +226,10 @@ class TrendChart(QWidget):
         else:
             outline = np.concatenate([low, high[::-1]])
             self._band.setPath(pg.arrayToQPath(np.concatenate([t, t[::-1]]), outline))
-        self._fit_y()
+        if fit:
+            self.fit_y()
 
-    def _fit_y(self) -> None:
+    def fit_y(self) -> None:
         """Each plot's y range to its pens' (and the band's) values in the visible time."""
         first = self._first_plot()
         if first is None:
@@ -239,10 +246,11 @@ class TrendChart(QWidget):
                 self._fitted[unit] = fitted
                 plot.setYRange(*fitted, padding=0)
 
-    def set_range(self, span: TimeRange) -> None:
+    def set_range(self, span: TimeRange, fit: bool = True) -> None:
         self._range = span
         self._apply_range()
-        self._fit_y()
+        if fit:
+            self.fit_y()
 
     @property
     def time_range(self) -> TimeRange:
@@ -336,5 +344,5 @@ class TrendChart(QWidget):
             span = self._range.zoom(1.0, (low + high) / 2)  # past a limit: keep the span
             self.set_range(span)
         self._range = span
-        self._fit_y()
+        self.fit_y()
         self.range_dragged.emit(span)

@@ -359,8 +359,8 @@ class TrendsScreen(Screen):
         view = self.view_span()
         moved = view != self.chart.time_range
         if moved:
-            self.chart.set_range(view)
-        self.chart.set_series(self.series)
+            self.chart.set_range(view, fit=False)
+        self.chart.set_series(self.series, fit=False)
         # live, the band is redrawn when the axis steps (it reaches the axis' end until the
         # next step), and when the target's data first covers the view: back from history,
         # the first frame still draws the history's series
@@ -369,6 +369,7 @@ class TrendsScreen(Screen):
         if key != self._band_key or not self.live:
             self._band_key = key
             self._draw_band(view.end)
+        self.chart.fit_y()  # once, to the series, the band and the view together
         if self.chart.cursor_time is not None:
             self._show_cursor()
 
@@ -384,7 +385,7 @@ class TrendsScreen(Screen):
         if not math.isfinite(tolerance):
             return
         self.chart.set_band(
-            ACTUAL, target * (1 - tolerance / 100), target * (1 + tolerance / 100), t
+            ACTUAL, target * (1 - tolerance / 100), target * (1 + tolerance / 100), t, fit=False
         )
 
 

@@ -28,6 +28,12 @@ from hmi.security.audit import AuditTrail
 from hmi.security.permissions import Action
 
 MAX_MARKERS = 500
+# A CSV export of 8 h is seconds of pure Python on a worker thread. Against a thread that never
+# waits, the control thread (and the GUI) sometimes lost the GIL for 20+ ms on 2 cores
+# (faulthandler dumps of the late ticks in make bench-trends, all in this loop); a pause every
+# few hundred rows leaves the GIL free for them.
+EXPORT_PAUSE_ROWS = 500
+EXPORT_PAUSE_S = 0.001
 
 
 class PenHistory(Protocol):
@@ -142,6 +148,8 @@ class TrendHistory:
             writer.writerow(["Time", *(pen_label(name) for name in chosen)])
             decimals = [TAGS[name].decimals + 2 for name in chosen]
             for index, wall in enumerate(times):
+                if index % EXPORT_PAUSE_ROWS == EXPORT_PAUSE_ROWS - 1:
+                    time.sleep(EXPORT_PAUSE_S)
                 row = [clock_text(wall)]
                 for name, places in zip(chosen, decimals, strict=True):
                     value = columns[name][index]

@@ -290,3 +290,33 @@ def test_grade_change_suppression_after_a_setpoint_change() -> None:
     assert d.state("areal") == S.SUPPRESSED
     d.run(0.2)
     assert d.state("areal") == S.UNACK
+
+
+def test_flag_alarms_at_rest_off_delays_and_shelves_run_on_through_ticks_without_flags() -> None:
+    """Ticks without flags pass over flag alarms at rest; one under way still moves on."""
+    gauge = definition(
+        name="gauge_fault",
+        tag="areal_mass_mg_cm2",
+        condition="flag",
+        flag="gauge_bad",
+        priority="high",
+        off_delay_s=1.0,
+    )
+    d = Driver(gauge, high())
+    d.run(5.0, bank_mass_kg=5.0)  # long quiet: the flag alarm rests
+    d.flags = ("gauge_bad",)
+    d.run(0.01)
+    assert d.kinds("gauge_fault") == ["raised"]
+    d.flags = ()
+    d.run(0.99)  # its off-delay runs on in ticks without flags
+    assert d.state("gauge_fault") == S.UNACK
+    d.run(0.02)
+    assert d.state("gauge_fault") == S.RTN_UNACK
+    d.engine.acknowledge("gauge_fault", "op")
+    d.run(1.0)  # at rest again
+    d.engine.shelve("gauge_fault", "sup", 2.0, "gauge head being cleaned")
+    d.run(2.1)  # no flag all along: the shelf still expires on the clock
+    assert d.kinds("gauge_fault")[-2:] == ["shelved", "unshelved"]
+    d.flags = ("gauge_bad",)
+    d.run(0.01)
+    assert d.kinds("gauge_fault")[-1] == "raised"

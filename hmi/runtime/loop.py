@@ -130,6 +130,10 @@ class Runtime(RetainedState, CommandDispatch):
         self._overruns = 0
         self._faults = 0
         self._percentiles_ms = (0.0, 0.0, 0.0)  # p50, p99, max over the window
+        # np.percentile imports numpy.ma the first time it sorts (np.unique): 20-40 ms of import,
+        # with PySide's import hook reading source files, that stalled the control thread on its
+        # first late tick (faulthandler dump in make bench-trends). Paid here, before the loop.
+        np.percentile(np.array([0.0, 1.0]), (50, 99))
         self._last_result: ControlResult | None = None
         self._last_t_s: float | None = None
         self._t0: float | None = None

@@ -9,17 +9,19 @@ from hmi.alarms import AlarmEngine, AlarmEvent, definition
 WALL0 = 1_700_000_000.0
 
 
+HIGH = {"name": "bank_high", "tag": "bank_mass_kg", "condition": "high", "priority": "high"}
+HIGH |= {"limit": 8.0, "deadband": 0.5}
+# a flag alarm: the controller's gauge_bad condition
+GAUGE_FAULT = {"name": "gauge_fault", "tag": "areal_mass_mg_cm2", "condition": "flag"}
+GAUGE_FAULT |= {"flag": "gauge_bad", "priority": "high"}
+
+
 def high(**over: object):
-    fields: dict[str, object] = dict(
-        name="bank_high",
-        tag="bank_mass_kg",
-        condition="high",
-        priority="high",
-        limit=8.0,
-        deadband=0.5,
-    )
-    fields.update(over)
-    return definition(**fields)
+    return definition(**(HIGH | over))
+
+
+def gauge_fault(**over: object):
+    return definition(**(GAUGE_FAULT | over))
 
 
 class Driver:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hmi.alarms import AlarmState, definition
-from tests.alarms.helpers import Driver, high
+from tests.alarms.helpers import Driver, gauge_fault, high
 
 S = AlarmState
 
@@ -160,13 +160,7 @@ def test_line_starting_suppression_lasts_the_settle_time() -> None:
 
 
 def test_suppressed_while_a_related_alarm_is_active() -> None:
-    gauge = definition(
-        name="gauge_fault",
-        tag="areal_mass_mg_cm2",
-        condition="flag",
-        flag="gauge_bad",
-        priority="high",
-    )
+    gauge = gauge_fault()
     areal = definition(
         name="areal_mass_out_of_tolerance",
         tag="areal_mass_mg_cm2",
@@ -294,14 +288,7 @@ def test_grade_change_suppression_after_a_setpoint_change() -> None:
 
 def test_flag_alarms_at_rest_off_delays_and_shelves_run_on_through_ticks_without_flags() -> None:
     """Ticks without flags pass over flag alarms at rest; one under way still moves on."""
-    gauge = definition(
-        name="gauge_fault",
-        tag="areal_mass_mg_cm2",
-        condition="flag",
-        flag="gauge_bad",
-        priority="high",
-        off_delay_s=1.0,
-    )
+    gauge = gauge_fault(off_delay_s=1.0)
     d = Driver(gauge, high())
     d.run(5.0, bank_mass_kg=5.0)  # long quiet: the flag alarm rests
     d.flags = ("gauge_bad",)

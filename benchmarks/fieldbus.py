@@ -235,7 +235,7 @@ def _lateness(runtime, seconds: float) -> dict:
     is full (a longer one kept zeros in its unfilled slots and biased the percentiles low)."""
     n = int(seconds / runtime.period_s)
     ticks0 = runtime._ticks
-    runtime._lateness = np.zeros(n)
+    runtime.reset_lateness_window(n)
     while runtime._ticks - ticks0 < n + 2:
         time.sleep(0.05)
     runtime._update_percentiles()

@@ -7,8 +7,6 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-
 from hmi.app import DEFAULT_PROFILE, build_stack
 
 
@@ -42,7 +40,7 @@ class ThreadHost:
     def begin(self, n: int) -> None:
         self._n, self._ticks0 = n, self.runtime._ticks
         self._overruns0 = self.runtime.latest().timing.overruns
-        self.runtime._lateness = np.zeros(n)  # exactly the measured window
+        self.runtime.reset_lateness_window(n)  # exactly the measured window
 
     def done(self) -> bool:
         return self.runtime._ticks - self._ticks0 >= self._n + 2

@@ -49,7 +49,7 @@ def run_case(name: str, view: tuple[str, float] | None, seconds: float, data_dir
     stack = build_stack(DEFAULT_PROFILE, data_dir / name)
     runtime = stack.runtime
     # keep every tick's lateness of the run for the percentiles, not the default 60 s window
-    runtime._lateness = np.zeros(int(seconds / runtime.period_s) + 200)
+    runtime.reset_lateness_window(int(seconds / runtime.period_s) + 200)
     frames = redraws = 0
     try:
         if view is None:

@@ -76,7 +76,7 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
             if pending and snapshot is not None:  # from the first tick on
                 measuring = {"n": pending, "ticks0": runtime._ticks}
                 measuring["overruns0"] = snapshot.timing.overruns
-                runtime._lateness = np.zeros(pending)
+                runtime.reset_lateness_window(pending)
                 pending = 0
             if measuring and runtime._ticks - measuring["ticks0"] >= measuring["n"] + 2:
                 runtime._update_percentiles()

@@ -125,7 +125,7 @@ class Runtime(RetainedState, CommandDispatch):
         self.trend = TrendBuffer(trend_tags or self._all_tags(), trend_capacity)
         self._trend_period_s = trend_period_s
         self._next_trend_t = 0.0
-        self._lateness = np.zeros(stats_window)
+        self.reset_lateness_window(stats_window)
         self._ticks = 0
         self._overruns = 0
         self._faults = 0
@@ -237,6 +237,8 @@ class Runtime(RetainedState, CommandDispatch):
 
     def _tick(self, t_s: float, late_s: float) -> None:
         self._lateness[self._ticks % len(self._lateness)] = late_s
+        if late_s:
+            self._late_seen = True
         self._ticks += 1
         if self._ticks % 50 == 0 or self._ticks == 1:  # percentiles cost ~0.1 ms: not every tick
             self._update_percentiles()
@@ -375,11 +377,17 @@ class Runtime(RetainedState, CommandDispatch):
         if not self._messages or self._messages[-1] != message:
             self._messages.append(message)
 
+    def reset_lateness_window(self, ticks: int) -> None:
+        """A fresh lateness window `ticks` long: the percentiles from then on (benchmarks
+        measure exactly one window)."""
+        self._lateness = np.zeros(ticks)
+        self._late_seen = False  # a late tick since: only then are the percentiles sorted
+
     def _update_percentiles(self) -> None:
-        n = min(self._ticks, len(self._lateness))
-        if not self._lateness[:n].any():  # never late (a simulated clock): skip the sort
+        if not self._late_seen:  # never late (a simulated clock): every figure is 0, no sort
             self._percentiles_ms = (0.0, 0.0, 0.0)
             return
+        n = min(self._ticks, len(self._lateness))
         window_ms = self._lateness[:n] * 1000.0
         p50, p99 = np.percentile(window_ms, (50, 99))
         self._percentiles_ms = (float(p50), float(p99), float(window_ms.max()))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from enum import IntEnum
-from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Quality(IntEnum):
@@ -19,7 +18,25 @@ class Quality(IntEnum):
 
 _GOOD = Quality.GOOD  # bound once: is_good runs dozens of times a tick
 _isfinite = math.isfinite
-_NONE: Mapping = MappingProxyType({})  # the shared read-only default of an image's maps
+
+
+class _NoValues(Mapping[str, Any]):
+    """The shared default of an image's maps: empty, read-only and, unlike a mappingproxy,
+    picklable (an image must cross to another process as the frozen dataclass did)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+_NONE: Mapping = _NoValues()
 
 
 # The records that cross the hardware boundary every tick are named tuples: immutable and

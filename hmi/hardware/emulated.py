@@ -120,7 +120,7 @@ class EmulatedProfile(HardwareProfile):
         if not self._connected:
             raise CommunicationError(f"{self.name}: not connected")
         self._advance(t_s)  # the line runs on whether or not we can see it
-        if t_s < self._link_down_until_s:  # _link_down(), _last_t_s being t_s now
+        if self._link_down():
             raise CommunicationError(f"{self.name}: link timeout")
         values = self.line.measurements()
         finite = all(map(isfinite, values.values()))  # at C speed; the profile's below, once

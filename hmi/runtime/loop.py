@@ -21,6 +21,7 @@ import numpy as np
 from hmi.alarms.engine import AlarmEngine
 from hmi.alarms.model import AlarmSummary
 from hmi.control.base import ControlInputs, Controller, ControlResult
+from hmi.core.heap import freeze_heap, thaw_heap
 from hmi.core.priority import raise_this_thread
 from hmi.core.process import Outputs, ProcessImage, Quality
 from hmi.core.tags import TagKind, names
@@ -145,6 +146,7 @@ class Runtime(RetainedState, CommandDispatch):
         # the control thread asks for a real-time class on the real clock (priority.py)
         self.realtime_priority = True
         self.control_priority = "not started"  # what it got, in words
+        self.heap_frozen = 0  # objects the collector leaves alone while the loop runs (heap.py)
         # the latest tick's snapshot parts, and the snapshot built from them (see `latest`)
         self._parts: tuple | None = None
         self._built: tuple[tuple, Snapshot] | None = None
@@ -173,6 +175,7 @@ class Runtime(RetainedState, CommandDispatch):
         self._stop.clear()
         if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
             sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+        self.heap_frozen = freeze_heap()  # no full collector pass over it while the loop runs
         self._thread = threading.Thread(
             target=self._control_thread, name="control-loop", daemon=True
         )
@@ -194,6 +197,7 @@ class Runtime(RetainedState, CommandDispatch):
         if self._thread is not None:
             self._thread.join(timeout_s)
             self._thread = None
+            thaw_heap()
         self.profile.disconnect()
 
     @property
@@ -230,8 +234,7 @@ class Runtime(RetainedState, CommandDispatch):
                 missed = int(late // period)
                 self._overruns += missed
                 self._k += missed
-            if late >= period:
-                self._overrun.missed(now - self._t0, int(late // period))
+                self._overrun.missed(now - self._t0, missed)
             self._tick(now - self._t0, late)
             self._k += 1
 

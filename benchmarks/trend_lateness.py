@@ -5,7 +5,9 @@ Each case builds the full stack on the real clock (emulated line, default contro
 historian at 10 Hz) on a store pre-filled with 8 h of synthetic history ending now, shows the
 window at 1280x800 (offscreen), warms up 2 s, then measures over a window of exactly
 `--seconds` of ticks while a QTimer repeats the operator's action. Cases run in turn, `--runs`
-times round-robin (so a noisy minute hits every case), and the table gives medians.
+times round-robin (so a noisy minute hits every case), and the table gives medians. During
+every measured window a bare loop per CPU (benchmarks/floor_probe.py) counts the deadlines the
+machine itself misses: the table puts them beside the runtime's, run by run.
 
 Cases:
 - gui_idle: Overview refreshing (the baseline of this run).
@@ -42,6 +44,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 from benchmarks import historian as history_bench  # noqa: E402
+from benchmarks.floor_probe import FloorProbes  # noqa: E402
 from benchmarks.lateness_hosts import ChildHost, ThreadHost  # noqa: E402
 from benchmarks.run import prefill_trend  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
@@ -153,7 +156,7 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
     apply_theme(app)
     window = MainWindow(host.service, host.trend, security=stack.security, history=stack.history)
     window.resize(1280, 800)
-    screen = None
+    screen = probes = None
     try:
         if not child:  # a child's ring fills from its frames
             prefill_trend(stack)
@@ -170,6 +173,8 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
                 screen.set_range(TimeRange(now - EIGHT_H, now))
         window.show()
         host.start()
+        warm_up_s = 4.0 if child else 2.0  # first frames, first reads (a child's start too)
+        probes = FloorProbes(seconds, delay_s=warm_up_s)  # the machine's own misses, beside
         action, period_ms = _action(base, stack, window, screen)
         n = int(seconds / stack.runtime.period_s)
         state: dict = {"actions": 0}
@@ -188,8 +193,7 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
             if state.get("begun") and host.done():
                 app.quit()
 
-        # warm-up: first frames, first reads (a child starts its interpreter and line first)
-        QTimer.singleShot(4000 if child else 2000, begin)
+        QTimer.singleShot(int(warm_up_s * 1000), begin)
         poll = QTimer(window)
         poll.timeout.connect(check)
         poll.start(50)
@@ -197,8 +201,11 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
         poll.stop()
         if "timer" in state:
             state["timer"].stop()
-        return {"case": case, "seconds": seconds, **host.result(), "actions": state["actions"]}
+        measured = {"case": case, "seconds": seconds, **host.result(), **probes.result()}
+        return measured | {"actions": state["actions"]}
     finally:
+        if probes is not None:
+            probes.stop()
         window.close()
         window.deleteLater()
         app.processEvents()
@@ -220,19 +227,27 @@ def medians(rows: list[dict]) -> list[dict]:
                 "max_ms_median": round(statistics.median(r["lateness_max_ms"] for r in mine), 3),
                 "overruns_median": statistics.median(r["overruns"] for r in mine),
                 "overruns_runs": [r["overruns"] for r in mine],
+                "floor_overruns_runs": [r["floor_overruns"] for r in mine],
+                "floor_max_ms_median": statistics.median(r["floor_max_ms"] for r in mine),
             }
         )
     return found
 
 
 def table(summary: list[dict]) -> str:
-    head = f"{'case':<20}{'p99 ms (median)':>17}{'max ms':>9}{'overruns':>10}  p99 per run"
+    """Medians, then per run: the runtime's overruns and the bare probes' (floor_probe.py)."""
+    head = (
+        f"{'case':<24}{'p99 ms':>8}{'max ms':>8}{'floor max':>10}  "
+        "overruns per run / the machine's own  p99 per run"
+    )
     lines = [head, "-" * len(head)]
     for r in summary:
         runs = " ".join(f"{v:.2f}" for v in r["p99_ms_runs"])
+        ours = ",".join(str(v) for v in r["overruns_runs"])
+        floor = ",".join(str(v) for v in r["floor_overruns_runs"])
         lines.append(
-            f"{r['case']:<20}{r['p99_ms_median']:>17.3f}{r['max_ms_median']:>9.2f}"
-            f"{r['overruns_median']:>10}  {runs}"
+            f"{r['case']:<24}{r['p99_ms_median']:>8.3f}{r['max_ms_median']:>8.2f}"
+            f"{r['floor_max_ms_median']:>10.2f}  {ours + ' / ' + floor:<37}  {runs}"
         )
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ import time
 
 FIFO_PRIORITY = 29  # below the control loop's 30 (hmi/core/priority.py): never ahead of it
 PERIOD_S = 0.01
+STALL_S = 0.003  # a wake-up this late is the machine stalling
 
 
 def probe(seconds: float, cpu: int | None, delay_s: float = 0.0) -> dict:
@@ -45,6 +46,9 @@ def probe(seconds: float, cpu: int | None, delay_s: float = 0.0) -> dict:
         if wait > 0:
             time.sleep(wait)
         late[k] = time.perf_counter() - deadline
+    # when the machine stalled (clock s at the wake-up, lateness s): lined up with the
+    # runtime's overruns by trend_lateness; perf_counter is the same clock in every process
+    stalls = [(t0 + (k + 1) * PERIOD_S + x, x) for k, x in enumerate(late) if x >= STALL_S]
     late.sort()
     return {
         "cpu": cpu,
@@ -53,6 +57,7 @@ def probe(seconds: float, cpu: int | None, delay_s: float = 0.0) -> dict:
         "overruns": sum(1 for x in late if x >= PERIOD_S),
         "p99_ms": round(late[int(n * 0.99)] * 1e3, 3),
         "max_ms": round(late[-1] * 1e3, 3),
+        "stalls": stalls,
     }
 
 
@@ -75,12 +80,14 @@ class FloorProbes:
         ]
 
     def result(self) -> dict:
-        """The probes' overruns summed and their worst lateness (waits for them to end)."""
+        """The probes' overruns summed, their worst lateness and every stall (waits for them
+        to end)."""
         found = [json.loads(p.communicate(timeout=120)[0]) for p in self._procs]
         return {
             "floor_overruns": sum(r["overruns"] for r in found),
             "floor_max_ms": max(r["max_ms"] for r in found),
             "floor_p99_ms": max(r["p99_ms"] for r in found),
+            "floor_stalls": sorted(s for r in found for s in r["stalls"]),
         }
 
     def stop(self) -> None:
@@ -88,6 +95,16 @@ class FloorProbes:
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+def ours_alone(overrun_log: list, stalls: list, period_s: float = PERIOD_S) -> int:
+    """The runtime's missed deadlines during which no probe stalled: each late tick (woken at
+    t, late by l) is the stall [t - l, t]; it is the machine's when a probe's overlaps it."""
+    missed = 0
+    for t, late in overrun_log:
+        if not any(p - lp <= t and p >= t - late for p, lp in stalls):
+            missed += int(late // period_s)
+    return missed
 
 
 def main(argv: list[str] | None = None) -> int:

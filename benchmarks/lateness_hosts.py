@@ -4,6 +4,7 @@ runtime, opens a lateness window exactly n ticks long and reads it back when it 
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class ThreadHost:
     def begin(self, n: int) -> None:
         self._n, self._ticks0 = n, self.runtime._ticks
         self._overruns0 = self.runtime.latest().timing.overruns
+        self._since = time.perf_counter()  # the runtime's clock (RealClock)
         self.runtime.reset_lateness_window(n)  # exactly the measured window
 
     def done(self) -> bool:
@@ -55,6 +57,7 @@ class ThreadHost:
             "lateness_p50_ms": round(t.lateness_p50_ms, 3),
             "lateness_p99_ms": round(t.lateness_p99_ms, 3),
             "lateness_max_ms": round(t.lateness_max_ms, 3),
+            "overrun_log": [o for o in self.runtime.overrun_log if o[0] >= self._since],
         }
 
     def close(self) -> None:

@@ -44,7 +44,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 from benchmarks import historian as history_bench  # noqa: E402
-from benchmarks.floor_probe import FloorProbes  # noqa: E402
+from benchmarks.floor_probe import FloorProbes, ours_alone  # noqa: E402
 from benchmarks.lateness_hosts import ChildHost, ThreadHost  # noqa: E402
 from benchmarks.run import prefill_trend  # noqa: E402
 from hmi.app import DEFAULT_PROFILE, build_stack  # noqa: E402
@@ -202,7 +202,8 @@ def run_case(case: str, seconds: float, data_dir: Path, realtime: bool = True) -
         if "timer" in state:
             state["timer"].stop()
         measured = {"case": case, "seconds": seconds, **host.result(), **probes.result()}
-        return measured | {"actions": state["actions"]}
+        alone = ours_alone(measured["overrun_log"], measured["floor_stalls"])
+        return measured | {"overruns_alone": alone, "actions": state["actions"]}
     finally:
         if probes is not None:
             probes.stop()
@@ -228,6 +229,7 @@ def medians(rows: list[dict]) -> list[dict]:
                 "overruns_median": statistics.median(r["overruns"] for r in mine),
                 "overruns_runs": [r["overruns"] for r in mine],
                 "floor_overruns_runs": [r["floor_overruns"] for r in mine],
+                "overruns_alone_runs": [r["overruns_alone"] for r in mine],
                 "floor_max_ms_median": statistics.median(r["floor_max_ms"] for r in mine),
             }
         )
@@ -235,19 +237,21 @@ def medians(rows: list[dict]) -> list[dict]:
 
 
 def table(summary: list[dict]) -> str:
-    """Medians, then per run: the runtime's overruns and the bare probes' (floor_probe.py)."""
+    """Medians, then per run: the runtime's overruns, the bare probes' (floor_probe.py) and
+    the runtime's during which no probe stalled ("ours alone")."""
     head = (
         f"{'case':<24}{'p99 ms':>8}{'max ms':>8}{'floor max':>10}  "
-        "overruns per run / the machine's own  p99 per run"
+        "overruns per run / machine's own / ours alone  p99 per run"
     )
     lines = [head, "-" * len(head)]
     for r in summary:
         runs = " ".join(f"{v:.2f}" for v in r["p99_ms_runs"])
         ours = ",".join(str(v) for v in r["overruns_runs"])
         floor = ",".join(str(v) for v in r["floor_overruns_runs"])
+        alone = ",".join(str(v) for v in r["overruns_alone_runs"])
         lines.append(
             f"{r['case']:<24}{r['p99_ms_median']:>8.3f}{r['max_ms_median']:>8.2f}"
-            f"{r['floor_max_ms_median']:>10.2f}  {ours + ' / ' + floor:<37}  {runs}"
+            f"{r['floor_max_ms_median']:>10.2f}  {f'{ours} / {floor} / {alone}':<44}  {runs}"
         )
     return "\n".join(lines)
 

@@ -74,7 +74,7 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                     pending = int(payload)
             snapshot = runtime.latest()
             if pending and snapshot is not None:  # from the first tick on
-                measuring = {"n": pending, "ticks0": runtime._ticks}
+                measuring = {"n": pending, "ticks0": runtime._ticks, "since": time.perf_counter()}
                 measuring["overruns0"] = snapshot.timing.overruns
                 runtime.reset_lateness_window(pending)
                 pending = 0
@@ -91,6 +91,9 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                             "lateness_p50_ms": round(t.lateness_p50_ms, 3),
                             "lateness_p99_ms": round(t.lateness_p99_ms, 3),
                             "lateness_max_ms": round(t.lateness_max_ms, 3),
+                            "overrun_log": [
+                                o for o in runtime.overrun_log if o[0] >= measuring["since"]
+                            ],
                         },
                     )
                 )

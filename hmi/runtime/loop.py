@@ -29,9 +29,7 @@ from hmi.hardware.base import HardwareProfile
 from hmi.runtime import retain
 from hmi.runtime.alarming import OverrunMonitor
 from hmi.runtime.clock import Clock, RealClock
-from hmi.runtime.commands import (
-    Command,
-)
+from hmi.runtime.commands import Command
 from hmi.runtime.dispatch import CommandDispatch
 from hmi.runtime.manual import ManualStation, SetpointRamps
 from hmi.runtime.retain import RetainedState
@@ -118,6 +116,7 @@ class Runtime(RetainedState, CommandDispatch):
         self._sinks = list(sinks)
         self.alarms = alarms  # evaluated every tick, in this thread
         self._overrun = OverrunMonitor()  # sustained overruns: a flag for the alarm engine
+        self.overrun_log: deque[tuple[float, float]] = deque(maxlen=256)  # (clock s, late s)
         self._read_failed = False
         self._measured = names(TagKind.MEASURED) + names(TagKind.STATUS)
 
@@ -235,6 +234,7 @@ class Runtime(RetainedState, CommandDispatch):
                 self._overruns += missed
                 self._k += missed
                 self._overrun.missed(now - self._t0, missed)
+                self.overrun_log.append((now, late))
             self._tick(now - self._t0, late)
             self._k += 1
 

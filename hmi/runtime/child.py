@@ -74,7 +74,7 @@ def _serve(conn: Any, factory: Callable[[], Any], tags: Sequence[str]) -> None:
                     pending = int(payload)
             snapshot = runtime.latest()
             if pending and snapshot is not None:  # from the first tick on
-                measuring = {"n": pending, "ticks0": runtime._ticks, "since": time.perf_counter()}
+                measuring = {"n": pending, "ticks0": runtime._ticks, "since": runtime.clock.now()}
                 measuring["overruns0"] = snapshot.timing.overruns
                 runtime.reset_lateness_window(pending)
                 pending = 0
